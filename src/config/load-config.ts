@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../shared/errors.ts';
+import { CREDENTIAL_VARIABLES, envSchema, FILE_VARIABLES } from './schema.ts';
+import { SANDBOX_CREDENTIALS } from './sandbox-credentials.ts';
+
+export interface WeComConfig {
+  corpId: string;
+  agentId: number;
+  secret: string;
+  token: string;
+  encodingAESKey: string;
+  /** Where API calls go: https://qyapi.weixin.qq.com, or the sandbox. */
+  apiBase: string;
+}
+
+export interface Config {
+  /** `sandbox` when no WeCom credentials were given: Fenji starts the sandbox in-process. */
+  mode: 'wecom' | 'sandbox';
+  wecom: WeComConfig;
+  callback: { maxAgeSeconds: number; maxBodyBytes: number };
+  redis: { url: string; keyPrefix: string; autostart: boolean };
+  http: { port: number; host: string };
+  dataDir: string;
+  timezone: string;
+  sandbox: { port: number };
+  worker: { concurrency: number };
+  log: { level: string; pretty: boolean };
+}
+
+export interface LoadConfigOptions {
+  readFile?: (file: string) => string;
+  cwd?: string;
+}
+
+/**
+ * Validates every variable at once and returns the typed config.
+ * @throws ConfigError listing each problem by variable name.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: LoadConfigOptions = {},
+): Config {
+  const readFile = options.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
+  const problems: string[] = [];
+  const values: Record<string, string> = {};
+
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw !== undefined && raw !== '' && name in envSchema.shape) {
+      values[name] = raw.trim();
+    }
+  }
+  for (const name of FILE_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (values[name] !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set: keep one`);
+      continue;
+    }
+    try {
+      values[name] = readFile(file).trim();
+    } catch (err) {
+      problems.push(`${name}_FILE cannot be read (${file}): ${(err as Error).message}`);
+    }
+  }
+
+  const given = CREDENTIAL_VARIABLES.filter((name) => values[name] !== undefined);
+  const missing = CREDENTIAL_VARIABLES.filter((name) => values[name] === undefined);
+  if (given.length > 0 && missing.length > 0) {
+    problems.push(
+      `${missing.join(', ')} must be set too: give all five WeCom credentials, or none to run against the sandbox`,
+    );
+  }
+
+  const parsed = envSchema.safeParse(values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '(root)');
+      const got = name.endsWith('SECRET') || name.endsWith('AES_KEY') || name === 'WECOM_TOKEN'
+        ? ''
+        : ` (got "${values[name] ?? ''}")`;
+      problems.push(`${name} ${issue.message}${got}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(problems);
+  }
+
+  const e = parsed.data;
+  const sandbox = given.length === 0;
+  const cwd = options.cwd ?? process.cwd();
+  const wecom: WeComConfig = sandbox
+    ? {
+        ...SANDBOX_CREDENTIALS,
+        apiBase: e.WECOM_API_BASE ?? `http://127.0.0.1:${e.SANDBOX_PORT}`,
+      }
+    : {
+        corpId: e.WECOM_CORP_ID!,
+        agentId: Number(e.WECOM_AGENT_ID),
+        secret: e.WECOM_SECRET!,
+        token: e.WECOM_TOKEN!,
+        encodingAESKey: e.WECOM_ENCODING_AES_KEY!,
+        apiBase: e.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com',
+      };
+
+  return {
+    mode: sandbox ? 'sandbox' : 'wecom',
+    wecom,
+    callback: {
+      maxAgeSeconds: e.WECOM_CALLBACK_MAX_AGE_S,
+      maxBodyBytes: e.WECOM_CALLBACK_MAX_BODY_BYTES,
+    },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, autostart: e.REDIS_AUTOSTART === 'auto' },
+    http: { port: e.PORT, host: e.HOST },
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    timezone: e.FENJI_TIMEZONE,
+    sandbox: { port: e.SANDBOX_PORT },
+    worker: { concurrency: e.WORKER_CONCURRENCY },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
+  };
+}

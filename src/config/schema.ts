@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Fenji reads, with its rule and its default.
+ * The README's configuration table and .env.example mirror this file.
+ */
+const intFromString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const urlWithProtocol = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+export const envSchema = z.object({
+  WECOM_CORP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the CorpID from 我的企业 → 企业信息 (letters and digits)')
+    .optional(),
+  WECOM_AGENT_ID: z.string().regex(/^\d{1,10}$/, 'must be the numeric AgentId of the self-built app').optional(),
+  WECOM_SECRET: z.string().min(1).max(128).optional(),
+  WECOM_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits (the callback Token)')
+    .optional(),
+  WECOM_ENCODING_AES_KEY: z
+    .string()
+    .superRefine((v, ctx) => {
+      if (v.length !== 43) ctx.addIssue({ code: 'custom', message: `must be 43 characters, got ${v.length}` });
+      if (!/^[A-Za-z0-9]*$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must contain only letters and digits' });
+    })
+    .optional(),
+  WECOM_API_BASE: urlWithProtocol(['http:', 'https:']).optional(),
+  WECOM_CALLBACK_MAX_AGE_S: intFromString(0, 86_400).default(300),
+  WECOM_CALLBACK_MAX_BODY_BYTES: intFromString(1024, 10_485_760).default(65_536),
+  REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, "_", "." or "-"')
+    .default('fenji'),
+  REDIS_AUTOSTART: z.enum(['auto', 'never']).default('auto'),
+  PORT: intFromString(0, 65_535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  FENJI_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  SANDBOX_PORT: intFromString(0, 65_535).default(4100),
+  WORKER_CONCURRENCY: intFromString(1, 256).default(8),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+export type ParsedEnv = z.output<typeof envSchema>;
+
+/** Variables that may instead be given as NAME_FILE (Docker/K8s secrets). */
+export const FILE_VARIABLES = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
+
+/** The four credentials that, when all absent, put Fenji in sandbox mode. */
+export const CREDENTIAL_VARIABLES = [
+  'WECOM_CORP_ID',
+  'WECOM_AGENT_ID',
+  'WECOM_SECRET',
+  'WECOM_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
+] as const;

@@ -1,0 +1,44 @@
+/**
+ * Errors with stable codes. `code` is what logs, metrics and API clients key on;
+ * the message is for people and may change.
+ */
+export interface AppErrorOptions {
+  status?: number;
+  expose?: boolean;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  /** Safe to show the HTTP client. */
+  readonly expose: boolean;
+
+  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = options.status ?? 500;
+    this.expose = options.expose ?? this.status < 500;
+  }
+}
+
+/** Bad configuration: lists every problem found, by variable name. */
+export class ConfigError extends AppError {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(
+      'config_invalid',
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** A callback that fails verification (signature, receive id, timestamp, XML, size). */
+export class CallbackRejectedError extends AppError {
+  constructor(code: string, message: string, status = 400, cause?: unknown) {
+    super(code, message, { status, expose: true, cause });
+  }
+}

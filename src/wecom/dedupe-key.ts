@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { XmlRecord } from './xml.ts';
+
+/**
+ * Fields that tell one event from another. WeCom's own advice (FromUserName + CreateTime)
+ * is too coarse: customer-contact events all come `FromUserName=sys`, and one admin action
+ * can push several events in the same second (WxJava#2314). So we hash every identifying
+ * field we know of, in a fixed order (WECOM.md §1.7).
+ */
+const IDENTITY_FIELDS = [
+  'ToUserName', 'AgentID', 'FromUserName', 'CreateTime', 'MsgType', 'Event', 'ChangeType',
+  'UserID', 'ExternalUserID', 'ChatId', 'Id', 'TagType', 'StrategyId', 'UpdateDetail',
+  'OpenKfId', 'Token', 'Source', 'FailReason', 'State', 'WelcomeCode', 'EventKey',
+] as const;
+
+/**
+ * The de-duplication key of a callback: `msg-<MsgId>` for messages, otherwise
+ * `evt-<sha1 of identity fields>`. Safe as a BullMQ jobId (no ':' and never all digits).
+ */
+export function dedupeKey(fields: XmlRecord): string {
+  const msgId = fields['MsgId'];
+  if (typeof msgId === 'string' && msgId !== '') {
+    const corp = typeof fields['ToUserName'] === 'string' ? fields['ToUserName'] : '';
+    return `msg-${createHash('sha1').update(`${corp}|${msgId}`).digest('hex')}`;
+  }
+  const hash = createHash('sha1');
+  for (const name of IDENTITY_FIELDS) {
+    const value = fields[name];
+    hash.update(`${name}=${typeof value === 'string' ? value : ''}\u0000`);
+  }
+  return `evt-${hash.digest('hex')}`;
+}
