@@ -20,4 +20,9 @@ export class RedisKeys {
   callbackSeen(dedupeKey: string): string {
     return `${this.prefix}:callback:seen:${dedupeKey}`;
   }
+
+  /** String, ms epoch of the last heartbeat job a worker ran (no TTL; overwritten). */
+  heartbeat(): string {
+    return `${this.prefix}:system:heartbeat`;
+  }
 }

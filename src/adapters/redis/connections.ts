@@ -1,0 +1,70 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../../shared/logger.ts';
+
+/**
+ * Two kinds of connection (BullMQ "going to production"):
+ * - `producer` (web): fails fast — no offline queue, a command timeout, no resend of
+ *   unanswered commands — so a Redis outage turns into a spool write within ~2 s
+ *   instead of a request that hangs past WeCom's 5 s deadline;
+ * - `worker`: waits for Redis forever (`maxRetriesPerRequest: null`), as BullMQ requires.
+ */
+export function createRedis(url: string, kind: 'producer' | 'worker', log: Logger): Redis {
+  const common: RedisOptions = {
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+  };
+  const options: RedisOptions =
+    kind === 'producer'
+      ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000, autoResendUnfulfilledCommands: false }
+      : { ...common, maxRetriesPerRequest: null, enableReadyCheck: true };
+  const redis = new Redis(url, options);
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) log.warn({ kind, err: { message: err.message } }, 'redis connection error');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info({ kind }, 'redis connection restored');
+    down = false;
+  });
+  return redis;
+}
+
+/** Pings once with a throwaway connection; true if Redis answers within ~1.5 s. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Warnings about a Redis that is not set up as a database (noeviction, AOF). */
+export async function redisSetupWarnings(redis: Redis): Promise<string[]> {
+  const warnings: string[] = [];
+  try {
+    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
+    if (policy !== 'noeviction') {
+      warnings.push(`Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict queue jobs and locks`);
+    }
+    const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
+    if (aof !== 'yes') {
+      warnings.push('Redis appendonly is "no": contacts and queued events are lost if Redis restarts');
+    }
+  } catch {
+    // CONFIG may be disabled on managed Redis; nothing to check then.
+  }
+  return warnings;
+}

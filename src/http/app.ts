@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from '@koa/router';
+import Koa from 'koa';
+import { AppError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import { mountHealth, type HealthDeps } from './routes/health.ts';
+import { mountWeComCallback, type CallbackRouteDeps } from './routes/wecom-callback.ts';
+
+export interface AppDeps {
+  log: Logger;
+  callback: CallbackRouteDeps;
+  health: HealthDeps;
+}
+
+/** Builds the Koa app; never listens (tests and main.ts do). */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: false });
+  const log = deps.log.child({ component: 'http' });
+
+  app.use(async function errorHandler(ctx, next) {
+    const reqId = ctx.get('x-request-id') || randomUUID();
+    ctx.set('x-request-id', reqId);
+    try {
+      await next();
+    } catch (err) {
+      const known = err instanceof AppError;
+      ctx.status = known ? err.status : 500;
+      ctx.body = { error: known && err.expose ? err.code : 'internal_error' };
+      const level = ctx.status >= 500 ? 'error' : 'warn';
+      log[level]({ reqId, code: known ? err.code : 'internal_error', err }, `${ctx.method} ${ctx.path} failed`);
+    }
+  });
+
+  const router = new Router();
+  mountWeComCallback(router, deps.callback);
+  mountHealth(router, deps.health);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.on('error', (err: unknown) => log.error({ err }, 'unhandled koa error'));
+  return app;
+}

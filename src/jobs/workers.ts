@@ -1,0 +1,49 @@
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../adapters/redis/keys.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Logger } from '../shared/logger.ts';
+import { handleCallbackEvent } from './handlers/handle-callback-event.ts';
+import { CALLBACK_JOB_NAME, HEARTBEAT_JOB_NAME, QUEUE_NAMES, type CallbackJobData } from './queues.ts';
+
+export interface WorkerDeps {
+  connection: Redis;
+  prefix: string;
+  keys: RedisKeys;
+  concurrency: number;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** One Worker per queue, switching on job name; each job gets a child logger. */
+export function createWorkers(deps: WorkerDeps): Worker[] {
+  const callbacks = new Worker<CallbackJobData>(
+    QUEUE_NAMES.callbacks,
+    async (job: Job<CallbackJobData>) => {
+      const log = deps.log.child({ queue: job.queueName, jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1 });
+      if (job.name !== CALLBACK_JOB_NAME) throw new Error(`unknown job ${job.name}`);
+      await handleCallbackEvent(job.data, log);
+      deps.metrics.jobLatency.observe({ queue: job.queueName }, Math.max(0, Date.now() - job.data.receivedAt) / 1000);
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, autorun: false },
+  );
+
+  const system = new Worker(
+    QUEUE_NAMES.system,
+    async (job: Job) => {
+      if (job.name !== HEARTBEAT_JOB_NAME) throw new Error(`unknown job ${job.name}`);
+      // Proves a job round-trips scheduler → Redis → worker; /readyz reports its age.
+      await deps.connection.set(deps.keys.heartbeat(), String(Date.now()));
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: false },
+  );
+
+  for (const worker of [callbacks, system]) {
+    worker.on('failed', (job, err) => {
+      const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
+      deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
+    });
+    worker.on('error', (err) => deps.log.warn({ queue: worker.name, err: { message: err.message } }, 'worker error'));
+  }
+  return [callbacks, system];
+}

@@ -1,0 +1,111 @@
+import type { Server } from 'node:http';
+import { redisSetupWarnings } from './adapters/redis/connections.ts';
+import { RedisServerMissingError, type LocalRedis } from './adapters/redis/local-redis-server.ts';
+import { loadConfig, type Config } from './config/load-config.ts';
+import { createContainer, type Container } from './container.ts';
+import { createApp } from './http/app.ts';
+import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
+import { ensureRedis } from './runtime/ensure-redis.ts';
+import { parseRoles, type Role } from './runtime/roles.ts';
+import { startSandbox } from './sandbox/server.ts';
+import { decodeAESKey } from './wecom/cipher.ts';
+import { ConfigError } from './shared/errors.ts';
+import { createLogger, type Logger } from './shared/logger.ts';
+
+async function main(): Promise<void> {
+  let config: Config;
+  let roles: Set<Role>;
+  try {
+    config = loadConfig(process.env);
+    roles = parseRoles(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.log.level, pretty: config.log.pretty, role: [...roles].join(',') });
+  const stops: (() => Promise<unknown>)[] = [];
+  const shutdown = once(async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'stop failed'));
+    process.exit(0);
+  });
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  let localRedis: LocalRedis | undefined;
+  try {
+    localRedis = await ensureRedis(config, log);
+  } catch (err) {
+    console.error(err instanceof RedisServerMissingError || err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+  if (localRedis) stops.push(() => localRedis.stop());
+
+  const container = createContainer(config, log);
+  stops.push(() => container.close());
+  for (const warning of await redisSetupWarnings(container.producer).catch(() => [])) log.warn(warning);
+
+  if (config.mode === 'sandbox' && roles.has('web')) {
+    const sandbox = await startSandbox({
+      port: config.sandbox.port,
+      callbackUrl: `http://127.0.0.1:${config.http.port}/wecom/callback`,
+      log: log.child({ component: 'sandbox' }),
+    });
+    stops.push(() => sandbox.close());
+    log.info({ sandbox: sandbox.url }, 'no WeCom credentials set: running against the local WeCom sandbox (see README)');
+  }
+  if (roles.has('worker')) container.startWorkers();
+  if (roles.has('scheduler')) await startScheduler(container);
+  if (roles.has('web')) {
+    const server = await startWeb(container, log);
+    stops.push(() => new Promise((resolve) => server.close(resolve)));
+  }
+  log.info({ roles: [...roles], mode: config.mode }, 'fenji started');
+}
+
+async function startWeb(container: Container, log: Logger): Promise<Server> {
+  const { config, intake } = container;
+  const app = createApp({
+    log,
+    callback: {
+      secrets: {
+        token: config.wecom.token,
+        aes: decodeAESKey(config.wecom.encodingAESKey),
+        corpId: config.wecom.corpId,
+        maxAgeSeconds: config.callback.maxAgeSeconds,
+      },
+      maxBodyBytes: config.callback.maxBodyBytes,
+      intake,
+      metrics: container.metrics,
+      clock: container.clock,
+      log,
+    },
+    health: { redis: container.producer, queues: Object.values(container.queues), intake, metrics: container.metrics },
+  });
+  // Events spooled during a Redis outage (or before a crash) go back to the queue as soon
+  // as Redis answers; replaySpool is a no-op while the spool is empty.
+  await intake.replaySpool();
+  const timer = setInterval(() => void intake.replaySpool(), 1000);
+  timer.unref();
+  const server = app.listen(config.http.port, config.http.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  // WeCom drops the connection after 5 s; keep-alive sockets must outlive its pooling.
+  server.keepAliveTimeout = 65_000;
+  log.info({ port: config.http.port, callback: '/wecom/callback', mode: config.mode }, 'fenji listening');
+  return server;
+}
+
+async function startScheduler(container: Container): Promise<void> {
+  await container.queues.system.upsertJobScheduler('heartbeat', { every: 30_000 }, { name: HEARTBEAT_JOB_NAME });
+  container.log.info('scheduler started: heartbeat every 30 s');
+}
+
+function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  let running: Promise<void> | undefined;
+  return (...args) => (running ??= fn(...args));
+}
+
+await main();

@@ -1,0 +1,53 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one process (web and worker roles may be separate processes). */
+export interface Metrics {
+  registry: Registry;
+  callbacks: Counter<'outcome'>;
+  callbackDuration: Histogram<'outcome'>;
+  jobLatency: Histogram<'queue'>;
+  queueJobs: Gauge<'queue' | 'state'>;
+  spoolBytes: Gauge;
+}
+
+/**
+ * @param collectQueueDepths called on each scrape to refresh queue gauges.
+ */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'fenji_' });
+  return {
+    registry,
+    callbacks: new Counter({
+      name: 'fenji_callbacks_total',
+      help: 'WeCom callbacks by outcome: accepted (new, queued or spooled), duplicate, rejected',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    callbackDuration: new Histogram({
+      name: 'fenji_callback_duration_seconds',
+      help: 'Time to answer a WeCom callback',
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    jobLatency: new Histogram({
+      name: 'fenji_job_latency_seconds',
+      help: 'Time from a callback being answered to its job finishing',
+      labelNames: ['queue'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: 'fenji_queue_jobs',
+      help: 'Jobs per queue and state, read at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+    }),
+    spoolBytes: new Gauge({
+      name: 'fenji_spool_bytes',
+      help: 'Bytes of callbacks in the local spool waiting for Redis',
+      registers: [registry],
+    }),
+  };
+}
