@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   stops.push(() => container.close());
   for (const warning of await redisSetupWarnings(container.producer).catch(() => [])) log.warn(warning);
 
-  if (config.mode === 'sandbox' && roles.has('web')) {
+  if (config.sandbox.inProcess && roles.has('web')) {
     const sandbox = await startSandbox({
       port: config.sandbox.port,
       callbackUrl: `http://127.0.0.1:${config.http.port}/wecom/callback`,
