@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { createRedis } from '../../src/adapters/redis/connections.ts';
+import { RedisKeys } from '../../src/adapters/redis/keys.ts';
+import { SANDBOX_CREDENTIALS } from '../../src/config/sandbox-credentials.ts';
+import { createApp } from '../../src/http/app.ts';
+import { CallbackIntake } from '../../src/ingress/callback-intake.ts';
+import { Spool } from '../../src/ingress/spool.ts';
+import { QUEUE_NAMES, type CallbackJobData } from '../../src/jobs/queues.ts';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+import { decodeAESKey } from '../../src/wecom/cipher.ts';
+import { deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
+
+/** Fenji's Koa app in-process on a random port, with a real Redis and its own prefix. */
+export interface AppHarness {
+  url: string;
+  prefix: string;
+  queue: Queue<CallbackJobData>;
+  redis: Redis;
+  metrics: Metrics;
+  clock: Clock & { set(ms: number): void };
+  close(): Promise<void>;
+}
+
+export async function startAppHarness(options: { maxAgeSeconds?: number; maxBodyBytes?: number } = {}): Promise<AppHarness> {
+  const log = pino({ level: 'silent' });
+  const prefix = uniquePrefix('app');
+  const redis = createRedis(testRedisUrl(), 'producer', log);
+  await new Promise((r) => redis.once('ready', r));
+  const queue = new Queue<CallbackJobData>(QUEUE_NAMES.callbacks, { connection: redis, prefix });
+  const intake = new CallbackIntake({
+    queue, redis, keys: new RedisKeys(prefix), log,
+    spool: new Spool(mkdtempSync(path.join(os.tmpdir(), 'fenji-app-spool-'))),
+  });
+  let now = Date.now();
+  const clock = { now: () => now, set: (ms: number) => (now = ms) };
+  const metrics = createMetrics();
+  const app = createApp({
+    log,
+    callback: {
+      secrets: {
+        token: SANDBOX_CREDENTIALS.token,
+        aes: decodeAESKey(SANDBOX_CREDENTIALS.encodingAESKey),
+        corpId: SANDBOX_CREDENTIALS.corpId,
+        maxAgeSeconds: options.maxAgeSeconds ?? 300,
+      },
+      maxBodyBytes: options.maxBodyBytes ?? 65_536,
+      intake, metrics, clock, log,
+    },
+    health: { redis, queues: [queue], intake, metrics },
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`, prefix, queue, redis, metrics, clock,
+    async close() {
+      await new Promise((r) => server.close(r));
+      await queue.close();
+      await deleteByPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
