@@ -1,0 +1,109 @@
+import type { WeComClient } from './client.ts';
+import type {
+  AddCorpTagRequest,
+  AddMsgTemplateRequest,
+  AddMsgTemplateResponse,
+  AppMessage,
+  BatchGetByUserRequest,
+  BatchGetByUserResponse,
+  CorpTagGroup,
+  GetExternalContactResponse,
+  GetGroupmsgSendResultRequest,
+  GetGroupmsgSendResultResponse,
+  KfSendMsgRequest,
+  KfSyncMsgRequest,
+  KfSyncMsgResponse,
+  MarkTagRequest,
+  SendAppMessageResponse,
+  SendWelcomeMsgRequest,
+} from './endpoint-types.ts';
+
+export type * from './endpoint-types.ts';
+
+const EC = '/cgi-bin/externalcontact';
+
+/**
+ * Typed wrappers over `WeComClient.request`, one per WeCom API Fenji uses (WECOM.md §3).
+ * They add nothing but paths and types; errors are the client's.
+ */
+export class WeComApi {
+  constructor(private readonly client: WeComClient) {}
+
+  /** Members with customer contact enabled, within the app's visibility. */
+  async getFollowUserList(): Promise<string[]> {
+    const res = await this.client.request<{ follow_user: string[] }>('GET', `${EC}/get_follow_user_list`);
+    return res.follow_user;
+  }
+
+  /** external_userids of one member's customers. */
+  async listExternalContacts(userid: string): Promise<string[]> {
+    const res = await this.client.request<{ external_userid: string[] }>('GET', `${EC}/list`, {
+      query: { userid },
+    });
+    return res.external_userid;
+  }
+
+  /** One customer and their relations to members; page with `cursor` beyond 500 members. */
+  getExternalContact(externalUserid: string, cursor?: string): Promise<GetExternalContactResponse> {
+    return this.client.request('GET', `${EC}/get`, { query: { external_userid: externalUserid, cursor } });
+  }
+
+  /** Customers of up to 100 members, one entry per (customer, member); loop until next_cursor is ''. */
+  batchGetByUser(input: BatchGetByUserRequest): Promise<BatchGetByUserResponse> {
+    return this.client.request('POST', `${EC}/batch/get_by_user`, { body: input });
+  }
+
+  /** Enterprise tag groups; no filter = all (group_id wins when both are given). */
+  async getCorpTagList(filter: { tag_id?: string[]; group_id?: string[] } = {}): Promise<CorpTagGroup[]> {
+    const res = await this.client.request<{ tag_group: CorpTagGroup[] }>('POST', `${EC}/get_corp_tag_list`, {
+      body: filter,
+    });
+    return res.tag_group;
+  }
+
+  /** Creates tags (and their group if new); returns the group with the created tags. */
+  async addCorpTag(input: AddCorpTagRequest): Promise<CorpTagGroup> {
+    const res = await this.client.request<{ tag_group: CorpTagGroup }>('POST', `${EC}/add_corp_tag`, {
+      body: input,
+    });
+    return res.tag_group;
+  }
+
+  /** Tags one (member, customer) relation. Produces no callback: update local state on success. */
+  async markTag(input: MarkTagRequest): Promise<void> {
+    await this.client.request('POST', `${EC}/mark_tag`, { body: input });
+  }
+
+  /** Application message to members (not to customers); the app's agentid is filled in. */
+  sendAppMessage(message: AppMessage): Promise<SendAppMessageResponse> {
+    return this.client.request('POST', '/cgi-bin/message/send', {
+      body: { ...message, agentid: this.client.agentId },
+    });
+  }
+
+  /** Creates a mass-message task that the sender must confirm in the WeCom client. */
+  addMsgTemplate(input: AddMsgTemplateRequest): Promise<AddMsgTemplateResponse> {
+    return this.client.request('POST', `${EC}/add_msg_template`, { body: input });
+  }
+
+  /** Per-customer delivery status of one member's part of a mass message. */
+  getGroupmsgSendResult(input: GetGroupmsgSendResultRequest): Promise<GetGroupmsgSendResultResponse> {
+    return this.client.request('POST', `${EC}/get_groupmsg_send_result`, { body: input });
+  }
+
+  /** Welcome message; only once per code and within 20 s of the add event. */
+  async sendWelcomeMsg(input: SendWelcomeMsgRequest): Promise<void> {
+    await this.client.request('POST', `${EC}/send_welcome_msg`, { body: input });
+  }
+
+  /** Reads 微信客服 messages after `cursor`; loop while has_more is 1. */
+  kfSyncMsg(input: KfSyncMsgRequest = {}): Promise<KfSyncMsgResponse> {
+    return this.client.request('POST', '/cgi-bin/kf/sync_msg', { body: input });
+  }
+
+  /** Replies to a customer through 微信客服 (48 h / 5 messages window). */
+  async kfSendMsg(input: KfSendMsgRequest): Promise<{ msgid: string }> {
+    const res = await this.client.request<{ msgid: string }>('POST', '/cgi-bin/kf/send_msg', { body: input });
+    return { msgid: res.msgid };
+  }
+}
