@@ -76,10 +76,7 @@ export function loadConfig(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '(root)');
-      const got = name.endsWith('SECRET') || name.endsWith('AES_KEY') || name === 'WECOM_TOKEN'
-        ? ''
-        : ` (got "${values[name] ?? ''}")`;
-      problems.push(`${name} ${issue.message}${got}`);
+      problems.push(`${name} ${issue.message}${describeValue(name, values[name])}`);
     }
   }
   if (problems.length > 0 || !parsed.success) {
@@ -118,4 +115,16 @@ export function loadConfig(
     worker: { concurrency: e.WORKER_CONCURRENCY },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
   };
+}
+
+/**
+ * What a problem message may show of the value: nothing for secrets, and URLs with any
+ * `user:password@` part masked (REDIS_URL often carries the Redis password).
+ */
+function describeValue(name: string, value: string | undefined): string {
+  if (value === undefined) return '';
+  if (name.endsWith('SECRET') || name.endsWith('AES_KEY') || name === 'WECOM_TOKEN') return '';
+  // Everything up to the last '@' after the scheme is user info: `redis://:pw@host` → `redis://***@host`.
+  const masked = value.replace(/^([^/@]*\/\/)?.*@/s, (_match, scheme?: string) => `${scheme ?? ''}***@`);
+  return ` (got "${masked}")`;
 }

@@ -26,8 +26,10 @@ export interface CallbackCipherKey {
 
 /** Decodes a 43-character EncodingAESKey into the AES key and IV. */
 export function decodeAESKey(encodingAESKey: string): CallbackCipherKey {
+  // Node's base64 decoder skips unknown characters and accepts base64url, so check the
+  // alphabet first: otherwise a key with '-' or '_' would decode to a different AES key.
   const key = Buffer.from(`${encodingAESKey}=`, 'base64');
-  if (encodingAESKey.length !== 43 || key.length !== 32) {
+  if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAESKey) || key.length !== 32) {
     throw new CipherError('aes_key_invalid', 'EncodingAESKey must be 43 base64 characters decoding to 32 bytes');
   }
   return { key, iv: key.subarray(0, 16) };
@@ -78,9 +80,12 @@ export function encryptMessage(
   receiveId: string,
   random: Buffer = randomBytes(16),
 ): string {
+  if (random.length !== 16) {
+    throw new RangeError(`random must be 16 bytes, got ${random.length}`);
+  }
   const msg = Buffer.from(message, 'utf8');
   const header = Buffer.alloc(20);
-  random.copy(header, 0, 0, 16);
+  random.copy(header, 0);
   header.writeUInt32BE(msg.length, 16);
   const body = Buffer.concat([header, msg, Buffer.from(receiveId, 'utf8')]);
   const pad = BLOCK - (body.length % BLOCK);

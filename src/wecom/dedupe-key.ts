@@ -11,6 +11,9 @@ const IDENTITY_FIELDS = [
   'ToUserName', 'AgentID', 'FromUserName', 'CreateTime', 'MsgType', 'Event', 'ChangeType',
   'UserID', 'ExternalUserID', 'ChatId', 'Id', 'TagType', 'StrategyId', 'UpdateDetail',
   'OpenKfId', 'Token', 'Source', 'FailReason', 'State', 'WelcomeCode', 'EventKey',
+  // Two members joining one customer group in the same second give two change_external_chat
+  // events that differ only here.
+  'JoinScene', 'QuitScene', 'MemChangeCnt', 'MemChangeList', 'LastMemVer', 'CurMemVer',
 ] as const;
 
 /**
@@ -26,7 +29,8 @@ export function dedupeKey(fields: XmlRecord): string {
   const hash = createHash('sha1');
   for (const name of IDENTITY_FIELDS) {
     const value = fields[name];
-    hash.update(`${name}=${typeof value === 'string' ? value : ''}\u0000`);
+    const text = value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+    hash.update(`${name}=${text}\u0000`);
   }
   return `evt-${hash.digest('hex')}`;
 }

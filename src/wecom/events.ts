@@ -51,6 +51,16 @@ export interface ExternalChatEvent extends EventBase {
   changeType: string;
   chatId: string;
   updateDetail?: string;
+  /** add_member: 0 invited directly, 3 scanned the group QR code (WECOM.md §2.3). */
+  joinScene?: string;
+  /** del_member: 0 left, 1 removed. */
+  quitScene?: string;
+  memChangeCnt?: string;
+  /** The userids / external_userids that joined or left. */
+  memChangeList?: string[];
+  /** Member-list versions: a gap between them means a callback was lost or reordered. */
+  lastMemVer?: string;
+  curMemVer?: string;
 }
 
 export interface KfMsgOrEvent extends EventBase {
@@ -131,6 +141,12 @@ export function parseEvent(xml: string): { event: WeComEvent; fields: XmlRecord 
           changeType: s('ChangeType'),
           chatId: s('ChatId'),
           updateDetail: opt('UpdateDetail'),
+          joinScene: opt('JoinScene'),
+          quitScene: opt('QuitScene'),
+          memChangeCnt: opt('MemChangeCnt'),
+          memChangeList: itemsOf(fields, 'MemChangeList'),
+          lastMemVer: opt('LastMemVer'),
+          curMemVer: opt('CurMemVer'),
         }),
       };
     case 'kf_msg_or_event':
@@ -141,6 +157,16 @@ export function parseEvent(xml: string): { event: WeComEvent; fields: XmlRecord 
         event: stripUndefined({ ...base, kind: 'unknown', msgType, event: eventName || undefined, changeType: opt('ChangeType') }),
       };
   }
+}
+
+/** `<List><Item>a</Item><Item>b</Item></List>` → ['a', 'b']; undefined when absent. */
+function itemsOf(fields: XmlRecord, name: string): string[] | undefined {
+  const list = fields[name];
+  if (list === undefined || typeof list === 'string' || Array.isArray(list)) return undefined;
+  const items = list['Item'];
+  if (typeof items === 'string') return [items];
+  if (Array.isArray(items)) return items.filter((item): item is string => typeof item === 'string');
+  return undefined;
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -12,11 +12,15 @@ export class XmlError extends Error {
   }
 }
 
+// Entity processing stays on so `&amp;`, `&lt;` and `&#20320;` decode as XML requires
+// (CDATA is left verbatim). That is safe only because `assertNoDeclarations` rejects
+// every DOCTYPE/ENTITY before the parser runs: no user-defined entity can exist.
 const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  processEntities: false,
+  processEntities: true,
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
   cdataPropName: false,
@@ -26,9 +30,7 @@ export type XmlRecord = { [name: string]: string | XmlRecord | XmlRecord[] | str
 
 /** Parses a WeCom `<xml>…</xml>` document into its child elements. */
 export function parseWeComXml(text: string): XmlRecord {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw new XmlError('DTDs and entities are not allowed');
-  }
+  assertNoDeclarations(text);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new XmlError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
@@ -39,6 +41,36 @@ export function parseWeComXml(text: string): XmlRecord {
     throw new XmlError('expected a single <xml> root element with children');
   }
   return root as XmlRecord;
+}
+
+/**
+ * Rejects any `<!…>` markup other than CDATA sections and comments (DOCTYPE, ENTITY,
+ * ELEMENT, ATTLIST…). Scans like a tokenizer so text inside CDATA (a member may well
+ * type "<!DOCTYPE html>") is not mistaken for a declaration, and a declaration cannot
+ * hide behind a fake CDATA opener inside a comment.
+ */
+function assertNoDeclarations(text: string): void {
+  let i = text.indexOf('<');
+  while (i !== -1) {
+    if (text.startsWith('<![CDATA[', i)) {
+      i = skipPast(text, ']]>', i + 9);
+    } else if (text.startsWith('<!--', i)) {
+      i = skipPast(text, '-->', i + 4);
+    } else if (text.startsWith('<?', i)) {
+      i = skipPast(text, '?>', i + 2);
+    } else if (text.startsWith('<!', i)) {
+      throw new XmlError('DTDs and entities are not allowed');
+    } else {
+      i += 1;
+    }
+    if (i === -1) return; // unterminated section: the validator reports it
+    i = text.indexOf('<', i);
+  }
+}
+
+function skipPast(text: string, end: string, from: number): number {
+  const at = text.indexOf(end, from);
+  return at === -1 ? -1 : at + end.length;
 }
 
 /** Reads a text child; undefined when absent or not a plain value. */

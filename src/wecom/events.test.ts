@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent } from './events.ts';
+import * as fx from './fixtures/callbacks.ts';
+
+const corpId = 'ww1234567890abcdef';
+const createTime = 1_700_000_000;
+const contact = { corpId, userId: 'zhangsan', externalUserId: 'wmAJ2GCAAAXtWyujaWJHDDGi0mACH71w', createTime };
+const sysBase = { toUserName: corpId, fromUserName: 'sys', createTime };
+const externalBase = { ...sysBase, kind: 'external_contact', userId: contact.userId, externalUserId: contact.externalUserId };
+
+describe('parseEvent', () => {
+  it('member text message: Chinese content, "]]>" inside it, 64-bit MsgId', () => {
+    const xml = fx.textMessageXml({
+      corpId, fromUser: 'lisi', content: '你好 ]]> <b>&amp;', msgId: '7320156203456789012', createTime, agentId: 1000002,
+    });
+    expect(xml).toContain('<MsgId>7320156203456789012</MsgId><AgentID>1000002</AgentID>');
+    expect(parseEvent(xml).event).toEqual({
+      kind: 'app_message', toUserName: corpId, fromUserName: 'lisi', createTime, agentId: '1000002',
+      msgType: 'text', msgId: '7320156203456789012', content: '你好 ]]> <b>&amp;',
+    });
+  });
+
+  it('add_external_contact with State and WelcomeCode', () => {
+    const xml = fx.addExternalContactXml({ ...contact, state: 'qr-booth-3', welcomeCode: 'WELCOMECODE' });
+    expect(parseEvent(xml).event).toEqual({
+      ...externalBase, changeType: 'add_external_contact', state: 'qr-booth-3', welcomeCode: 'WELCOMECODE',
+    });
+  });
+
+  it('add_external_contact without State or WelcomeCode leaves them out', () => {
+    const { event } = parseEvent(fx.addExternalContactXml(contact));
+    expect(event).toEqual({ ...externalBase, changeType: 'add_external_contact' });
+    expect(Object.keys(event)).not.toContain('welcomeCode');
+  });
+
+  it('edit_external_contact', () => {
+    expect(parseEvent(fx.editExternalContactXml(contact)).event).toEqual({
+      ...externalBase, changeType: 'edit_external_contact',
+    });
+  });
+
+  it('add_half_external_contact', () => {
+    expect(parseEvent(fx.addHalfExternalContactXml({ ...contact, state: 's', welcomeCode: 'W2' })).event).toEqual({
+      ...externalBase, changeType: 'add_half_external_contact', state: 's', welcomeCode: 'W2',
+    });
+  });
+
+  it('del_external_contact with Source DELETE_BY_TRANSFER', () => {
+    expect(parseEvent(fx.delExternalContactXml({ ...contact, source: 'DELETE_BY_TRANSFER' })).event).toEqual({
+      ...externalBase, changeType: 'del_external_contact', source: 'DELETE_BY_TRANSFER',
+    });
+  });
+
+  it('del_follow_user', () => {
+    expect(parseEvent(fx.delFollowUserXml(contact)).event).toEqual({ ...externalBase, changeType: 'del_follow_user' });
+  });
+
+  it('transfer_fail with FailReason', () => {
+    expect(parseEvent(fx.transferFailXml({ ...contact, failReason: 'customer_limit_exceed' })).event).toEqual({
+      ...externalBase, changeType: 'transfer_fail', failReason: 'customer_limit_exceed',
+    });
+  });
+
+  it('change_external_tag', () => {
+    const xml = fx.changeExternalTagXml({ corpId, id: 'etXXX', tagType: 'tag', changeType: 'create', strategyId: '7', createTime });
+    expect(parseEvent(xml).event).toEqual({
+      ...sysBase, kind: 'external_tag', changeType: 'create', id: 'etXXX', tagType: 'tag', strategyId: '7',
+    });
+  });
+
+  it('change_external_chat update/add_member with the member list and versions', () => {
+    const xml = fx.changeExternalChatXml({
+      corpId, chatId: 'wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA', changeType: 'update', updateDetail: 'add_member',
+      joinScene: 3, memChangeList: ['wmEXT1', 'zhangsan'], lastMemVer: 'v1', curMemVer: 'v2', createTime,
+    });
+    expect(parseEvent(xml).event).toEqual({
+      ...sysBase, kind: 'external_chat', changeType: 'update', chatId: 'wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA',
+      updateDetail: 'add_member', joinScene: '3', memChangeCnt: '2', memChangeList: ['wmEXT1', 'zhangsan'],
+      lastMemVer: 'v1', curMemVer: 'v2',
+    });
+  });
+
+  it('change_external_chat with a single member and with none', () => {
+    const one = fx.changeExternalChatXml({
+      corpId, chatId: 'c1', changeType: 'update', updateDetail: 'del_member', quitScene: 1, memChangeList: ['u1'], createTime,
+    });
+    expect(parseEvent(one).event).toMatchObject({ quitScene: '1', memChangeCnt: '1', memChangeList: ['u1'] });
+    const dismiss = parseEvent(fx.changeExternalChatXml({ corpId, chatId: 'c1', changeType: 'dismiss', createTime }));
+    expect(dismiss.event).toEqual({ ...sysBase, kind: 'external_chat', changeType: 'dismiss', chatId: 'c1' });
+  });
+
+  it('kf_msg_or_event with Token and OpenKfId (no FromUserName)', () => {
+    const xml = fx.kfMsgOrEventXml({ corpId, token: 'ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR', openKfId: 'wkABC', createTime });
+    expect(parseEvent(xml).event).toEqual({
+      kind: 'kf_msg_or_event', toUserName: corpId, fromUserName: '', createTime,
+      token: 'ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR', openKfId: 'wkABC',
+    });
+  });
+
+  it('an unknown event is kept, not thrown on', () => {
+    const xml = fx.genericEventXml({ corpId, fromUser: 'lisi', event: 'enter_agent', agentId: 1000002, createTime, extra: { EventKey: '' } });
+    expect(parseEvent(xml).event).toEqual({
+      kind: 'unknown', toUserName: corpId, fromUserName: 'lisi', createTime, agentId: '1000002', msgType: 'event', event: 'enter_agent',
+    });
+  });
+
+  it('an unknown ChangeType of a known event still parses as that event', () => {
+    const xml = fx.callbackXml([
+      ['ToUserName', corpId], ['FromUserName', 'sys'], ['CreateTime', createTime], ['MsgType', 'event'],
+      ['Event', 'change_external_contact'], ['ChangeType', 'some_future_change'], ['UserID', 'u'], ['ExternalUserID', 'e'],
+    ]);
+    expect(parseEvent(xml).event).toMatchObject({ kind: 'external_contact', changeType: 'some_future_change' });
+  });
+
+  it('returns the raw field map alongside the event', () => {
+    const { fields } = parseEvent(fx.delFollowUserXml(contact));
+    expect(fields['ChangeType']).toBe('del_follow_user');
+    expect(fields['CreateTime']).toBe(String(createTime));
+  });
+});
