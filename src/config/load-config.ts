@@ -23,7 +23,8 @@ export interface Config {
   http: { port: number; host: string };
   dataDir: string;
   timezone: string;
-  sandbox: { port: number };
+  /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE points at one. */
+  sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
   log: { level: string; pretty: boolean };
 }
@@ -111,7 +112,7 @@ export function loadConfig(
     http: { port: e.PORT, host: e.HOST },
     dataDir: path.resolve(cwd, e.DATA_DIR),
     timezone: e.FENJI_TIMEZONE,
-    sandbox: { port: e.SANDBOX_PORT },
+    sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
   };
