@@ -1,0 +1,43 @@
+import type { SandboxState } from './state.ts';
+import type {
+  ExternalContact,
+  FollowRelation,
+  KfAccount,
+  KfMessage,
+  KfSentMessage,
+  MsgTemplate,
+  Rep,
+  SentAppMessage,
+  TagGroup,
+  WelcomeCode,
+} from './types.ts';
+
+/** Everything in the sandbox corp as plain JSON (deep copies, safe to keep or mutate). */
+export interface StateSnapshot {
+  reps: Rep[];
+  contacts: ExternalContact[];
+  relations: FollowRelation[];
+  tagGroups: TagGroup[];
+  kfAccounts: KfAccount[];
+  kfMessages: KfMessage[];
+  kfSent: KfSentMessage[];
+  appMessages: SentAppMessage[];
+  msgTemplates: MsgTemplate[];
+  welcomeCodes: WelcomeCode[];
+}
+
+/** Copies the state so a caller (a test, the control API) cannot change it by accident. */
+export function snapshotState(state: SandboxState): StateSnapshot {
+  return structuredClone({
+    reps: [...state.reps.values()],
+    contacts: [...state.contacts.values()],
+    relations: [...state.relations.values()],
+    tagGroups: state.tagGroups,
+    kfAccounts: [...state.kfAccounts.values()],
+    kfMessages: state.kfMessages,
+    kfSent: state.kfSent,
+    appMessages: state.appMessages,
+    msgTemplates: [...state.msgTemplates.values()],
+    welcomeCodes: [...state.welcomeCodes.values()],
+  });
+}
