@@ -11,6 +11,8 @@ import { freePort } from '../../src/adapters/redis/local-redis-server.ts';
 export interface FenjiProcess {
   url: string;
   port: number;
+  /** The in-process WeCom sandbox (sandbox mode). */
+  sandboxUrl: string;
   dataDir: string;
   logs: Record<string, unknown>[];
   child: ChildProcess;
@@ -20,6 +22,7 @@ export interface FenjiProcess {
 
 export async function startFenji(options: { env: Record<string, string>; args?: string[] }): Promise<FenjiProcess> {
   const port = await freePort();
+  const sandboxPort = options.env['SANDBOX_PORT'] ?? String(await freePort());
   const dataDir = options.env['DATA_DIR'] ?? mkdtempSync(path.join(os.tmpdir(), 'fenji-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...(options.args ?? [])], {
     cwd: path.resolve(import.meta.dirname, '../..'),
@@ -31,7 +34,7 @@ export async function startFenji(options: { env: Record<string, string>; args?: 
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
-      SANDBOX_PORT: String(await freePort()),
+      SANDBOX_PORT: sandboxPort,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +70,7 @@ export async function startFenji(options: { env: Record<string, string>; args?: 
   const fenji: FenjiProcess = {
     url: `http://127.0.0.1:${port}`,
     port,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     dataDir,
     logs,
     child,

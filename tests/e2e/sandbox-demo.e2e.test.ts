@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
+import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** A newcomer's first run: `npm start`, then `npm run sandbox -- demo` in a second terminal. */
+describe('npm run sandbox -- demo', () => {
+  let fenji: FenjiProcess;
+  beforeAll(async () => {
+    fenji = await startFenji({ env: { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('demo') } });
+  });
+  afterAll(async () => {
+    await fenji?.stop();
+  });
+
+  it('plays a rep adding two customers and one writing, and Fenji processes each event', async () => {
+    const demo = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts', 'demo'], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', SANDBOX_URL: fenji.sandboxUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    demo.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => demo.once('exit', resolve));
+    expect(code, output).toBe(0);
+    expect(output).toContain('李娜');
+    expect(output).toContain('王芳');
+
+    await fenji.waitForLog((l) => l['msg'] === 'callback event processed' && l['kind'] === 'kf_msg_or_event');
+    const adds = fenji.logs.filter((l) => l['msg'] === 'callback event processed' && l['changeType'] === 'add_external_contact');
+    expect(adds).toHaveLength(2);
+    expect(adds.every((l) => l['userId'] === 'zhangwei')).toBe(true);
+  });
+});
