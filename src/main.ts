@@ -29,6 +29,11 @@ async function main(): Promise<void> {
   const stops: (() => Promise<unknown>)[] = [];
   const shutdown = once(async (signal: string) => {
     log.info({ signal }, 'shutting down');
+    // Closing waits on Redis (workers finish their jobs); if Redis is gone, don't hang.
+    setTimeout(() => {
+      log.warn('shutdown took over 30 s: exiting anyway (unfinished jobs are retried)');
+      process.exit(1);
+    }, 30_000).unref();
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'stop failed'));
     process.exit(0);
   });
@@ -61,7 +66,12 @@ async function main(): Promise<void> {
   if (roles.has('scheduler')) await startScheduler(container);
   if (roles.has('web')) {
     const server = await startWeb(container, log);
-    stops.push(() => new Promise((resolve) => server.close(resolve)));
+    stops.push(() => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      // Keep-alive sockets would hold close() open for keepAliveTimeout: end idle ones now.
+      server.closeIdleConnections();
+      return closed;
+    });
   }
   log.info({ roles: [...roles], mode: config.mode }, 'fenji started');
 }

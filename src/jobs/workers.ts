@@ -43,7 +43,14 @@ export function createWorkers(deps: WorkerDeps): Worker[] {
       const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
       deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
     });
-    worker.on('error', (err) => deps.log.warn({ queue: worker.name, err: { message: err.message } }, 'worker error'));
+    // While Redis is away every reconnect attempt errors: log the first, not each one.
+    let lastError = '';
+    worker.on('error', (err) => {
+      if (err.message !== lastError) deps.log.warn({ queue: worker.name, err: { message: err.message } }, 'worker error');
+      lastError = err.message;
+    });
+    worker.on('resumed', () => (lastError = ''));
+    worker.on('ready', () => (lastError = ''));
   }
   return [callbacks, system];
 }
