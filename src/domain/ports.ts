@@ -1,0 +1,69 @@
+import type { Contact, Interaction, Order, Profile } from './contacts/contact.ts';
+import type { Engagement } from './engagement/engagement.ts';
+import type { TierOverride } from './tiers/assess-tier.ts';
+import type { Lifecycle } from './tiers/lifecycle.ts';
+import type { Tier } from './tiers/policy.ts';
+import type { ValueResult } from './value/value-score.ts';
+
+/** The tier a contact has now, as stored. */
+export interface StoredTier {
+  tier: Tier;
+  source: 'rules' | 'override';
+  reasons: string[];
+  /** When the contact entered this tier. */
+  since: number;
+  /** When time alone can next change it (the due index); null = only a new fact can. */
+  nextReviewAt: number | null;
+  lifecycle: Lifecycle;
+}
+
+/** One entry of a contact's tier history. */
+export interface TierChange {
+  externalUserId: string;
+  from: Tier | null;
+  to: Tier;
+  at: number;
+  source: 'rules' | 'override';
+  reasons: string[];
+}
+
+export interface ContactRecord {
+  contact: Contact;
+  engagement: Engagement;
+  tier: StoredTier | null;
+  override: TierOverride | null;
+  value: Omit<ValueResult, 'externalUserId'> | null;
+}
+
+export interface ContactPage {
+  records: ContactRecord[];
+  /** Opaque; null when there are no more. */
+  nextCursor: string | null;
+}
+
+/**
+ * The archive, as the domain sees it. Implemented over Redis in adapters/redis; every
+ * write is idempotent (replays and WeCom retries are normal) and atomic per contact.
+ */
+export interface ContactStore {
+  get(externalUserId: string): Promise<ContactRecord | null>;
+  /** Creates or replaces identity and follow relations; keeps profile, facts and tier. */
+  upsertContact(contact: Contact): Promise<void>;
+  /** Merges profile fields; false if the contact is unknown. */
+  patchProfile(externalUserId: string, profile: Partial<Profile>, at: number): Promise<boolean>;
+  /** Idempotent by orderId; folds a paid order into the engagement summary. */
+  addOrder(order: Order): Promise<'added' | 'duplicate' | 'unknown_contact'>;
+  /** Idempotent by id; folds it into the engagement summary (intent keywords as given). */
+  addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'unknown_contact'>;
+  /** Marks the customer as having removed every rep, or not. */
+  setCustomerLeft(externalUserId: string, left: boolean): Promise<void>;
+  setOverride(externalUserId: string, override: TierOverride | null): Promise<boolean>;
+  /** Stores the new tier, indexes it (by tier, by rep, due time) and appends `change` to history. */
+  saveTier(externalUserId: string, tier: StoredTier, change: TierChange | null): Promise<void>;
+  saveValues(values: ValueResult[]): Promise<void>;
+  /** Contacts whose nextReviewAt ≤ now, oldest first. */
+  due(now: number, limit: number): Promise<string[]>;
+  list(filter: { tier?: Tier; rep?: string; cursor?: string | null; limit: number }): Promise<ContactPage>;
+  history(externalUserId: string, limit: number): Promise<TierChange[]>;
+  tierCounts(rep?: string): Promise<Record<Tier, number>>;
+}
