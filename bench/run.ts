@@ -1,0 +1,33 @@
+import { optionHelp } from './lib/args.ts';
+import { ingress, INGRESS_OPTIONS } from './ingress.ts';
+
+/**
+ * `npm run bench -- <scenario> [--option=N ...]`. Each scenario prints a human-readable
+ * table and, as its last line, one JSON object with every number.
+ */
+const SCENARIOS: Record<string, { about: string; options: string; run: (argv: string[]) => Promise<number> }> = {
+  ingress: {
+    about: 'WeCom callback ingress (verify+decrypt+parse+dedupe+enqueue) vs bare node:http, plus the crypto path alone',
+    options: optionHelp(INGRESS_OPTIONS),
+    run: ingress,
+  },
+};
+
+function usage(): string {
+  const lines = ['usage: npm run bench -- <scenario> [--option=N ...]', '', 'scenarios:'];
+  for (const [name, s] of Object.entries(SCENARIOS)) lines.push(`  ${name}  ${s.about}`, s.options.replace(/^/gm, '  '));
+  return lines.join('\n');
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const scenario = name === undefined ? undefined : SCENARIOS[name];
+if (!scenario) {
+  console.error(name && name !== '--help' && name !== '-h' ? `unknown scenario "${name}"\n\n${usage()}` : usage());
+  process.exit(name === '--help' || name === '-h' ? 0 : 2);
+}
+try {
+  process.exitCode = await scenario.run(rest);
+} catch (err) {
+  console.error(`bench ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exitCode = 1;
+}
