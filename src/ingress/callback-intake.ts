@@ -20,14 +20,25 @@ export class IntakeUnavailableError extends AppError {
 }
 
 const SEEN_TTL_SECONDS = 24 * 3600;
+const ADD_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`queue add took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Takes a verified callback and makes it durable before we answer 200.
  *
- * Order: (1) seen-key check, (2) queue.add with jobId = dedupe key — atomic and
- * idempotent, the real guard against concurrent retries — (3) SET seen NX, set only after
- * the job exists, so a seen key never outlives an event that was not enqueued; its NX
- * result tells accepted from duplicate exactly, whatever the concurrency.
+ * Order: (1) queue.add with jobId = dedupe key — atomic and idempotent while the job
+ * exists (an hour after it completes, far past WeCom's ~30 s of retries): the real guard
+ * against concurrent retries; (2) SET seen NX, set only after the job exists, so a seen key
+ * never outlives an event that was not enqueued; its NX result tells accepted from
+ * duplicate exactly, whatever the concurrency. The spool replay, whose events may be
+ * older than the job retention, checks the seen key first.
  * When Redis fails, the event goes to the fsync'd spool and is replayed in order when
  * Redis returns. While the spool holds events, new ones queue behind them.
  */
@@ -62,12 +73,19 @@ export class CallbackIntake {
     }
   }
 
-  /** Idempotent enqueue shared by the live path and the spool replay. */
-  async enqueue(job: CallbackJobData): Promise<'accepted' | 'duplicate'> {
+  /**
+   * Idempotent enqueue. `checkSeen` first looks for the seen key (24 h), for events that
+   * may be older than the job retention; the live path skips that round trip.
+   */
+  async enqueue(job: CallbackJobData, checkSeen = false): Promise<'accepted' | 'duplicate'> {
     const { queue, redis, keys } = this.deps;
     const seenKey = keys.callbackSeen(job.dedupeKey);
-    if ((await redis.exists(seenKey)) === 1) return 'duplicate';
-    await queue.add(CALLBACK_JOB_NAME, job, { ...CALLBACK_JOB_OPTIONS, jobId: job.dedupeKey });
+    // BullMQ waits for a connection that is not ready instead of failing: fail fast here,
+    // and bound the add, so an outage becomes a spool write, not a request past WeCom's 5 s.
+    // An add that completes after its timeout is harmless: the jobId makes the replay a no-op.
+    if (redis.status !== 'ready') throw new Error(`redis connection is ${redis.status}`);
+    if (checkSeen && (await redis.exists(seenKey)) === 1) return 'duplicate';
+    await withTimeout(queue.add(CALLBACK_JOB_NAME, job, { ...CALLBACK_JOB_OPTIONS, jobId: job.dedupeKey }), ADD_TIMEOUT_MS);
     const first = await redis.set(seenKey, String(job.receivedAt), 'EX', SEEN_TTL_SECONDS, 'NX');
     return first === 'OK' ? 'accepted' : 'duplicate';
   }
@@ -91,7 +109,7 @@ export class CallbackIntake {
         this.spoolHasEvents = true;
         const outcomes = { accepted: 0, duplicate: 0 };
         const count = await this.deps.spool.replay(async (job) => {
-          outcomes[await this.enqueue(job)]++;
+          outcomes[await this.enqueue(job, true)]++;
         });
         this.spoolHasEvents = false;
         this.deps.log.info({ count, ...outcomes }, 'spool replayed into the queue');
