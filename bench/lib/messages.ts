@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SANDBOX_CREDENTIALS } from '../../src/config/sandbox-credentials.ts';
 import { decodeAESKey } from '../../src/wecom/cipher.ts';
-import { addExternalContactXml, sealCallback, textMessageXml } from '../../src/wecom/fixtures/callbacks.ts';
+import { addExternalContactXml, sealCallback, textMessageXml } from '../../src/wecom/callback-xml.ts';
 
 /**
  * Unique, signed, encrypted WeCom callbacks, shaped like real traffic: 3 of 4 are member

@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { decodeAESKey, encryptMessage } from '../wecom/cipher.ts';
-import { buildEnvelope } from '../wecom/envelope.ts';
+import { sealCallback } from '../wecom/callback-xml.ts';
 import { signCallback } from '../wecom/signature.ts';
 import { newNonce, randomToken } from './ids.ts';
 
@@ -115,14 +115,10 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
   async function send(innerXml: string, opts: { timestamp?: string; nonce?: string } = {}): Promise<DeliveryResult> {
     const timestamp = opts.timestamp ?? String(Math.floor(clock.now() / 1000));
     const nonce = opts.nonce ?? newNonce();
-    const encrypt = encryptMessage(aes, innerXml, options.corpId);
-    const query = new URLSearchParams({ msg_signature: signCallback(options.token, timestamp, nonce, encrypt), timestamp, nonce });
+    const sealed = sealCallback({ xml: innerXml, token: options.token, aes, corpId: options.corpId, agentId: options.agentId, timestamp, nonce });
+    const query = new URLSearchParams(sealed.query);
     const url = `${options.callbackUrl}${options.callbackUrl.includes('?') ? '&' : '?'}${query}`;
-    const init: RequestInit = {
-      method: 'POST',
-      headers: { 'content-type': 'text/xml' },
-      body: buildEnvelope(options.corpId, String(options.agentId), encrypt),
-    };
+    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'text/xml' }, body: sealed.body };
     let attempts = 0;
     let last: AttemptResult = { status: null, body: '' };
     let answeredAt: number | null = null;

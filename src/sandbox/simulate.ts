@@ -1,11 +1,11 @@
 import {
   addExternalContactXml,
-  appTextMessageXml,
   delExternalContactXml,
   delFollowUserXml,
   editExternalContactXml,
   kfMsgOrEventXml,
-} from './callback-xml.ts';
+  textMessageXml,
+} from '../wecom/callback-xml.ts';
 import { newNumericMsgId } from './ids.ts';
 import type { CallbackSender, DeliveryResult } from './sender.ts';
 import type { SandboxState } from './state.ts';
@@ -87,7 +87,7 @@ export class Simulator {
   async memberMessage(input: { userid: string; text: string }): Promise<Simulated & { msgid: string }> {
     this.requireRep(input.userid);
     const msgId = newNumericMsgId();
-    const xml = appTextMessageXml({
+    const xml = textMessageXml({
       corpId: this.deps.credentials.corpId,
       fromUser: input.userid,
       createTime: this.deps.state.nowSeconds(),

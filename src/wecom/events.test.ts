@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from './events.ts';
-import * as fx from './fixtures/callbacks.ts';
+import * as fx from './callback-xml.ts';
 
 const corpId = 'ww1234567890abcdef';
 const createTime = 1_700_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvelope, parseEnvelope } from './envelope.ts';
-import { cdata } from './fixtures/callbacks.ts';
+import { cdata } from './callback-xml.ts';
 import { parseWeComXml, textOf, XmlError } from './xml.ts';
 
 function rejection(text: string): string {

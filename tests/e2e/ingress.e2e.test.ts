@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { decodeAESKey, encryptMessage } from '../../src/wecom/cipher.ts';
-import { addExternalContactXml, textMessageXml } from '../../src/wecom/fixtures/callbacks.ts';
+import { addExternalContactXml, textMessageXml } from '../../src/wecom/callback-xml.ts';
 import { signCallback } from '../../src/wecom/signature.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { expectedJobId, postSealed, sealForSandbox } from '../helpers/post-callback.ts';

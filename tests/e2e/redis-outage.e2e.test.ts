@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalRedis, type LocalRedis } from '../../src/adapters/redis/local-redis-server.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
-import { addExternalContactXml } from '../../src/wecom/fixtures/callbacks.ts';
+import { addExternalContactXml } from '../../src/wecom/callback-xml.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { expectedJobId, postSealed, sealForSandbox } from '../helpers/post-callback.ts';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/adapters/redis/local-redis-server.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
-import { textMessageXml } from '../../src/wecom/fixtures/callbacks.ts';
+import { textMessageXml } from '../../src/wecom/callback-xml.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { expectedJobId, postSealed, sealForSandbox } from '../helpers/post-callback.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';

@@ -1,7 +1,7 @@
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { decodeAESKey } from '../../src/wecom/cipher.ts';
 import { dedupeKey } from '../../src/wecom/dedupe-key.ts';
-import { sealCallback } from '../../src/wecom/fixtures/callbacks.ts';
+import { sealCallback } from '../../src/wecom/callback-xml.ts';
 import { parseWeComXml } from '../../src/wecom/xml.ts';
 
 const aes = decodeAESKey(C.encodingAESKey);

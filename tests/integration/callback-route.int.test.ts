@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { decodeAESKey, encryptMessage } from '../../src/wecom/cipher.ts';
-import { addExternalContactXml, sealCallback, textMessageXml } from '../../src/wecom/fixtures/callbacks.ts';
+import { addExternalContactXml, sealCallback, textMessageXml } from '../../src/wecom/callback-xml.ts';
 import { signCallback } from '../../src/wecom/signature.ts';
 import { startAppHarness, type AppHarness } from '../helpers/http-app.ts';
 
