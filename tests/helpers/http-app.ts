@@ -28,7 +28,15 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-export async function startAppHarness(options: { maxAgeSeconds?: number; maxBodyBytes?: number } = {}): Promise<AppHarness> {
+export interface AppHarnessOptions {
+  maxAgeSeconds?: number;
+  maxBodyBytes?: number;
+  /** Callback credentials; the sandbox corp's by default. */
+  credentials?: { token: string; encodingAESKey: string; corpId: string };
+}
+
+export async function startAppHarness(options: AppHarnessOptions = {}): Promise<AppHarness> {
+  const credentials = options.credentials ?? SANDBOX_CREDENTIALS;
   const log = pino({ level: 'silent' });
   const prefix = uniquePrefix('app');
   const redis = createRedis(testRedisUrl(), 'producer', log);
@@ -45,9 +53,9 @@ export async function startAppHarness(options: { maxAgeSeconds?: number; maxBody
     log,
     callback: {
       secrets: {
-        token: SANDBOX_CREDENTIALS.token,
-        aes: decodeAESKey(SANDBOX_CREDENTIALS.encodingAESKey),
-        corpId: SANDBOX_CREDENTIALS.corpId,
+        token: credentials.token,
+        aes: decodeAESKey(credentials.encodingAESKey),
+        corpId: credentials.corpId,
         maxAgeSeconds: options.maxAgeSeconds ?? 300,
       },
       maxBodyBytes: options.maxBodyBytes ?? 65_536,
