@@ -27,9 +27,25 @@ export interface TierChange {
   reasons: string[];
 }
 
+/**
+ * Running totals over a contact's orders, each orderId counted once: the inputs of the
+ * value score (value-score.ts ValueInput; average days late = daysLate / paid).
+ */
+export interface OrderTotals {
+  count: number;
+  /** Yuan; summed in fen, so any arrival order gives the same total. */
+  amount: number;
+  /** Yuan: the order's profit, else amount − cost, else 0. */
+  profit: number;
+  /** Orders with a payment time, and the days they were paid late in total. */
+  paid: number;
+  daysLate: number;
+}
+
 export interface ContactRecord {
   contact: Contact;
   engagement: Engagement;
+  orders: OrderTotals;
   tier: StoredTier | null;
   override: TierOverride | null;
   value: Omit<ValueResult, 'externalUserId'> | null;

@@ -21,6 +21,42 @@ export class RedisKeys {
     return `${this.prefix}:callback:seen:${dedupeKey}`;
   }
 
+  /**
+   * String, one contact's whole record in the compact codec of
+   * adapters/redis/contact-store/codec.ts (`<hot JSON>\n<cold JSON>`). Permanent.
+   */
+  contact(externalUserId: string): string {
+    return `${this.prefix}:ct:${externalUserId}`;
+  }
+
+  /** Set of the orderIds already folded into a contact (addOrder idempotency). Permanent. */
+  contactOrders(externalUserId: string): string {
+    return `${this.prefix}:ct:${externalUserId}:o`;
+  }
+
+  /** List of a contact's tier changes, newest first, capped (LTRIM) at 50. Permanent. */
+  contactHistory(externalUserId: string): string {
+    return `${this.prefix}:ct:${externalUserId}:h`;
+  }
+
+  /**
+   * Sorted set, all scores 0 (ordered by id, for stable cursors): the contacts in one tier;
+   * `_` holds contacts not tiered yet. Every contact is in exactly one. Permanent.
+   */
+  tierIndex(tier: string): string {
+    return `${this.prefix}:ix:t:${tier}`;
+  }
+
+  /** Sorted set like tierIndex, for one rep's active relations only. Permanent. */
+  repTierIndex(userId: string, tier: string): string {
+    return `${this.prefix}:ix:r:${userId}:${tier}`;
+  }
+
+  /** Sorted set: contact id by nextReviewAt (ms); absent when only a new fact can change the tier. */
+  tierDue(): string {
+    return `${this.prefix}:ix:due`;
+  }
+
   /** String, ms epoch of the last heartbeat job a worker ran (no TTL; overwritten). */
   heartbeat(): string {
     return `${this.prefix}:system:heartbeat`;

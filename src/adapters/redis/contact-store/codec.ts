@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import type { Contact, FollowRelation, Gender, Profile } from '../../../domain/contacts/contact.ts';
+import type { Engagement } from '../../../domain/engagement/engagement.ts';
+import type { ContactRecord, OrderTotals, StoredTier } from '../../../domain/ports.ts';
+import type { TierOverride } from '../../../domain/tiers/assess-tier.ts';
+import type { Lifecycle } from '../../../domain/tiers/lifecycle.ts';
+import type { Tier } from '../../../domain/tiers/policy.ts';
+import type { Quadrant, ValueGrade } from '../../../domain/value/value-score.ts';
+
+/**
+ * One contact as stored: the record plus what only the store needs. Order totals are
+ * kept in fen (integers), so sums do not depend on the order orders arrive in.
+ */
+export interface Entry {
+  record: ContactRecord;
+  /** Fingerprints of the most recent interaction ids (FINGERPRINT_LENGTH chars each). */
+  seen: string;
+  totals: { count: number; amountFen: number; profitFen: number; paid: number; daysLate: number };
+}
+
+const FORMAT = 1;
+export const FINGERPRINT_LENGTH = 8;
+
+/**
+ * Encodes an entry as `<hot JSON>\n<cold JSON>`: positional arrays with one-letter codes.
+ * The hot half (engagement, tier, override, seen ids) is all a tier recompute needs, so it
+ * parses only that; JSON never holds a raw newline, so the first `\n` splits the halves.
+ */
+export function encodeEntry(entry: Entry): string {
+  const { record: r, seen, totals: t } = entry;
+  const e = r.engagement;
+  const hot = [
+    FORMAT,
+    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0],
+    r.tier ? encodeTier(r.tier) : 0,
+    r.override ? [r.override.tier, r.override.by, r.override.reason, r.override.at, r.override.until ?? null] : 0,
+    seen,
+  ];
+  const c = r.contact;
+  const cold = [
+    c.name, c.type, GENDERS.indexOf(c.gender), c.corpName ?? null, c.avatar ?? null,
+    c.follows.map(encodeFollow), c.profile, c.createdAt, c.updatedAt,
+    t.count === 0 ? 0 : [t.count, t.amountFen, t.profitFen, t.paid, t.daysLate],
+    r.value ? [r.value.score, r.value.grade[0], r.value.quadrant ? QUADRANT_CODES[r.value.quadrant] : 0] : 0,
+  ];
+  return `${JSON.stringify(hot)}\n${JSON.stringify(cold)}`;
+}
+
+/** The parts of an entry a tier assessment reads, without parsing the cold half. */
+export interface HotPart {
+  engagement: Engagement;
+  tier: StoredTier | null;
+  override: TierOverride | null;
+}
+
+export function decodeHot(raw: string): HotPart & { seen: string } {
+  const end = raw.indexOf('\n');
+  const hot = JSON.parse(end < 0 ? raw : raw.slice(0, end)) as HotJson;
+  if (hot[0] !== FORMAT) throw new Error(`unknown contact record format ${String(hot[0])}`);
+  const [addedAt, inbound, pushes, intentsFlat, paidOrders, left] = hot[1];
+  const intents: Engagement['intents'] = [];
+  for (let i = 0; i < intentsFlat.length; i += 2) intents.push({ at: intentsFlat[i] as number, keyword: intentsFlat[i + 1] as string });
+  const o = hot[3];
+  return {
+    engagement: { addedAt, inbound, pushes, intents, paidOrders, customerLeft: left === 1 },
+    tier: hot[2] === 0 ? null : decodeTier(hot[2]),
+    override: o === 0 ? null : { tier: o[0], by: o[1], reason: o[2], at: o[3], ...(o[4] === null ? {} : { until: o[4] }) },
+    seen: hot[4],
+  };
+}
+
+export function decodeEntry(externalUserId: string, raw: string): Entry {
+  const hot = decodeHot(raw);
+  const cold = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as ColdJson;
+  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v] = cold;
+  const contact: Contact = {
+    externalUserId, name, type, gender: GENDERS[gender] ?? 'unknown',
+    ...(corpName === null ? {} : { corpName }),
+    ...(avatar === null ? {} : { avatar }),
+    follows: follows.map(decodeFollow), profile, createdAt, updatedAt,
+  };
+  const totals = t === 0 ? { count: 0, amountFen: 0, profitFen: 0, paid: 0, daysLate: 0 }
+    : { count: t[0], amountFen: t[1], profitFen: t[2], paid: t[3], daysLate: t[4] };
+  const value = v === 0 ? null : { score: v[0], grade: GRADES[v[1]] ?? 'low', quadrant: v[2] === 0 ? null : QUADRANTS[v[2]] ?? null };
+  return {
+    record: { contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value },
+    seen: hot.seen,
+    totals,
+  };
+}
+
+export function orderTotals(t: Entry['totals']): OrderTotals {
+  return { count: t.count, amount: t.amountFen / 100, profit: t.profitFen / 100, paid: t.paid, daysLate: t.daysLate };
+}
+
+/** A short, fixed-length fingerprint of an interaction id (48 bits; per-contact lists only). */
+export function fingerprint(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, FINGERPRINT_LENGTH);
+}
+
+export function encodeTier(t: StoredTier): TierJson {
+  return [t.tier, t.source === 'override' ? 'o' : 'r', t.since, t.nextReviewAt, t.lifecycle[0] as string, t.reasons];
+}
+
+export function decodeTier(t: TierJson): StoredTier {
+  return {
+    tier: t[0], source: t[1] === 'o' ? 'override' : 'rules', reasons: t[5], since: t[2],
+    nextReviewAt: t[3], lifecycle: LIFECYCLES[t[4]] ?? 'potential',
+  };
+}
+
+function encodeFollow(f: FollowRelation): unknown[] {
+  const out: unknown[] = [f.userId, f.addedAt, STATUSES.indexOf(f.status), f.changedAt, f.tagIds, f.remark ?? null, f.addWay ?? null, f.state ?? null];
+  while (out.at(-1) === null) out.pop();
+  return out;
+}
+
+function decodeFollow(a: FollowJson): FollowRelation {
+  const [userId, addedAt, status, changedAt, tagIds, remark, addWay, state] = a;
+  return {
+    userId, addedAt, status: STATUSES[status] ?? 'active', changedAt, tagIds,
+    ...(remark === undefined || remark === null ? {} : { remark }),
+    ...(addWay === undefined || addWay === null ? {} : { addWay }),
+    ...(state === undefined || state === null ? {} : { state }),
+  };
+}
+
+const GENDERS: readonly Gender[] = ['unknown', 'male', 'female'];
+const STATUSES: readonly FollowRelation['status'][] = ['active', 'removed_by_rep', 'removed_by_customer'];
+const LIFECYCLES: Record<string, Lifecycle> = { p: 'potential', n: 'new', l: 'loyal', c: 'churned' };
+const GRADES: Record<string, ValueGrade> = { h: 'high', m: 'mid', l: 'low' };
+const QUADRANT_CODES: Record<Quadrant, string> = { star: 's', flow: 'f', stream: 'r', burden: 'b' };
+const QUADRANTS: Record<string, Quadrant> = { s: 'star', f: 'flow', r: 'stream', b: 'burden' };
+
+export type TierJson = [Tier, 'r' | 'o', number, number | null, string, string[]];
+type HotJson = [
+  number,
+  [number | null, number[], number[], (number | string)[], number[], 0 | 1],
+  TierJson | 0,
+  [Tier, string, string, number, number | null] | 0,
+  string,
+];
+type FollowJson = [string, number, number, number, string[], (string | null)?, (number | null)?, (string | null)?];
+type ColdJson = [
+  string, 1 | 2, number, string | null, string | null, FollowJson[], Profile, number, number,
+  [number, number, number, number, number] | 0,
+  [number, string, string | 0] | 0,
+];

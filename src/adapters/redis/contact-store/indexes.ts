@@ -1,0 +1,66 @@
+import type { ContactRecord, TierChange } from '../../../domain/ports.ts';
+import type { RedisKeys } from '../keys.ts';
+
+/** Index segment of a contact: its tier, or `_` before its first tier. */
+export type Segment = 'A' | 'B' | 'C' | 'D' | '_';
+export const SEGMENTS: readonly Segment[] = ['A', 'B', 'C', 'D', '_'];
+
+/** History entries kept per contact. */
+export const HISTORY_CAP = 50;
+
+/** One index write, applied by the commit script in the same atomic step as the record. */
+export type IndexOp =
+  | { op: 'Z+'; key: string; score: number; member: string }
+  | { op: 'Z-'; key: string; member: string }
+  | { op: 'L'; key: string; value: string; cap: number };
+
+export function segmentOf(record: ContactRecord | null): Segment {
+  return record?.tier?.tier ?? '_';
+}
+
+/** Reps with an active relation: who sees the contact in "my customers". */
+export function activeReps(record: ContactRecord | null): Set<string> {
+  return new Set(record?.contact.follows.filter((f) => f.status === 'active').map((f) => f.userId) ?? []);
+}
+
+/**
+ * The index writes that take the indexes from `before` to `after`. Indexes are a function
+ * of the record alone, and the commit applies these only if the record is still `before`,
+ * so they never drift from the records.
+ */
+export function indexChanges(keys: RedisKeys, id: string, before: ContactRecord | null, after: ContactRecord): IndexOp[] {
+  const ops: IndexOp[] = [];
+  const from = before === null ? null : segmentOf(before);
+  const to = segmentOf(after);
+  if (from !== to) {
+    if (from !== null) ops.push({ op: 'Z-', key: keys.tierIndex(from), member: id });
+    ops.push({ op: 'Z+', key: keys.tierIndex(to), score: 0, member: id });
+  }
+  const repsBefore = activeReps(before);
+  const repsAfter = activeReps(after);
+  for (const rep of repsBefore) {
+    if (!repsAfter.has(rep) || from !== to) ops.push({ op: 'Z-', key: keys.repTierIndex(rep, from ?? '_'), member: id });
+  }
+  for (const rep of repsAfter) {
+    if (!repsBefore.has(rep) || from !== to) ops.push({ op: 'Z+', key: keys.repTierIndex(rep, to), score: 0, member: id });
+  }
+  const dueBefore = before?.tier?.nextReviewAt ?? null;
+  const dueAfter = after.tier?.nextReviewAt ?? null;
+  if (dueAfter === null && dueBefore !== null) ops.push({ op: 'Z-', key: keys.tierDue(), member: id });
+  if (dueAfter !== null && dueAfter !== dueBefore) ops.push({ op: 'Z+', key: keys.tierDue(), score: dueAfter, member: id });
+  return ops;
+}
+
+/** A history entry as stored: `[from, to, at, source, reasons]` (the id is the key's). */
+export function encodeChange(change: TierChange): string {
+  return JSON.stringify([change.from, change.to, change.at, change.source === 'override' ? 'o' : 'r', change.reasons]);
+}
+
+export function decodeChange(externalUserId: string, raw: string): TierChange {
+  const [from, to, at, source, reasons] = JSON.parse(raw) as [TierChange['from'], TierChange['to'], number, string, string[]];
+  return { externalUserId, from, to, at, source: source === 'o' ? 'override' : 'rules', reasons };
+}
+
+export function historyOp(keys: RedisKeys, change: TierChange): IndexOp {
+  return { op: 'L', key: keys.contactHistory(change.externalUserId), value: encodeChange(change), cap: HISTORY_CAP };
+}

@@ -1,0 +1,198 @@
+import type { Redis } from 'ioredis';
+import type { Contact, Interaction, Order, Profile } from '../../domain/contacts/contact.ts';
+import type { ContactPage, ContactRecord, ContactStore, StoredTier, TierChange } from '../../domain/ports.ts';
+import type { TierOverride } from '../../domain/tiers/assess-tier.ts';
+import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
+import type { ValueResult } from '../../domain/value/value-score.ts';
+import { AppError } from '../../shared/errors.ts';
+import { decodeEntry, encodeEntry, type Entry } from './contact-store/codec.ts';
+import { defineCommitCommand, runCommit, type Commit } from './contact-store/commit.ts';
+import { decodeCursor, encodeCursor, type ListPosition } from './contact-store/cursor.ts';
+import { hasSeen, withContact, withInteractionFact, withOrderFact, withProfile } from './contact-store/entries.ts';
+import { decodeChange, historyOp, indexChanges, SEGMENTS, type Segment } from './contact-store/indexes.ts';
+import type { RedisKeys } from './keys.ts';
+
+export interface RedisContactStoreOptions {
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+/** What one step of `mutate` decides: nothing to write, or the next entry. */
+interface Plan<R> {
+  result: R;
+  next?: Entry;
+  change?: TierChange | null;
+  guard?: Commit['guard'];
+  /** The result when the guard finds its member already there. */
+  onDuplicate?: R;
+}
+
+const MAX_ATTEMPTS = 50;
+const MAX_PAGE = 1000;
+
+/**
+ * The customer archive in Redis. One string per contact holds the whole record (compact
+ * codec); sorted sets index it by tier, by rep and tier, and by next review time.
+ * Every write reads the record, computes the next one with the pure domain functions and
+ * commits it with a compare-and-set script that also moves the index entries, retrying if
+ * another writer got there first: atomic per contact, idempotent, and exactly the domain's
+ * arithmetic. Key layout: keys.ts (`ct:*`, `ix:*`).
+ */
+export class RedisContactStore implements ContactStore {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+
+  constructor({ redis, keys }: RedisContactStoreOptions) {
+    this.redis = redis;
+    this.keys = keys;
+    defineCommitCommand(redis);
+  }
+
+  async get(externalUserId: string): Promise<ContactRecord | null> {
+    const raw = await this.redis.get(this.keys.contact(externalUserId));
+    return raw === null ? null : decodeEntry(externalUserId, raw).record;
+  }
+
+  async upsertContact(contact: Contact): Promise<void> {
+    await this.mutate(contact.externalUserId, (before) => ({ result: undefined, next: withContact(before, contact) }));
+  }
+
+  async patchProfile(externalUserId: string, profile: Partial<Profile>, at: number): Promise<boolean> {
+    return this.mutate(externalUserId, (before) => (before ? { result: true, next: withProfile(before, profile, at) } : { result: false }));
+  }
+
+  async addOrder(order: Order): Promise<'added' | 'duplicate' | 'unknown_contact'> {
+    const guard = { key: this.keys.contactOrders(order.externalUserId), member: order.orderId };
+    return this.mutate(order.externalUserId, (before) =>
+      before
+        ? { result: 'added' as const, next: withOrderFact(before, order), guard, onDuplicate: 'duplicate' as const }
+        : { result: 'unknown_contact' as const },
+    );
+  }
+
+  async addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'unknown_contact'> {
+    return this.mutate(interaction.externalUserId, (before) => {
+      if (!before) return { result: 'unknown_contact' as const };
+      if (hasSeen(before, interaction.id)) return { result: 'duplicate' as const };
+      return { result: 'added' as const, next: withInteractionFact(before, interaction, intentKeywords) };
+    });
+  }
+
+  async setCustomerLeft(externalUserId: string, left: boolean): Promise<void> {
+    await this.mutate(externalUserId, (before) => {
+      if (!before || before.record.engagement.customerLeft === left) return { result: undefined };
+      const engagement = { ...before.record.engagement, customerLeft: left };
+      return { result: undefined, next: { ...before, record: { ...before.record, engagement } } };
+    });
+  }
+
+  async setOverride(externalUserId: string, override: TierOverride | null): Promise<boolean> {
+    return this.mutate(externalUserId, (before) =>
+      before ? { result: true, next: { ...before, record: { ...before.record, override } } } : { result: false },
+    );
+  }
+
+  async saveTier(externalUserId: string, tier: StoredTier, change: TierChange | null): Promise<void> {
+    await this.mutate(externalUserId, (before) =>
+      before ? { result: undefined, next: { ...before, record: { ...before.record, tier } }, change } : { result: undefined },
+    );
+  }
+
+  async saveValues(values: ValueResult[]): Promise<void> {
+    const CONCURRENCY = 256;
+    for (let i = 0; i < values.length; i += CONCURRENCY) {
+      await Promise.all(values.slice(i, i + CONCURRENCY).map(({ externalUserId, ...value }) =>
+        this.mutate(externalUserId, (before) =>
+          before ? { result: undefined, next: { ...before, record: { ...before.record, value } } } : { result: undefined },
+        )));
+    }
+  }
+
+  async due(now: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.tierDue(), '-inf', now, 'LIMIT', 0, Math.max(0, limit));
+  }
+
+  async list(filter: { tier?: Tier; rep?: string; cursor?: string | null; limit: number }): Promise<ContactPage> {
+    const limit = Math.min(Math.max(1, Math.floor(filter.limit)), MAX_PAGE);
+    const segments: readonly Segment[] = filter.tier ? [filter.tier] : SEGMENTS;
+    const page = await this.pageIds(segments, filter.rep, filter.cursor ? decodeCursor(filter.cursor) : null, limit);
+    const raws = page.ids.length === 0 ? [] : await this.redis.mget(page.ids.map((id) => this.keys.contact(id)));
+    const records: ContactRecord[] = [];
+    raws.forEach((raw, i) => {
+      if (raw !== null) records.push(decodeEntry(page.ids[i]!, raw).record);
+    });
+    return { records, nextCursor: page.next ? encodeCursor(page.next) : null };
+  }
+
+  async history(externalUserId: string, limit: number): Promise<TierChange[]> {
+    if (limit <= 0) return [];
+    const raws = await this.redis.lrange(this.keys.contactHistory(externalUserId), 0, limit - 1);
+    return raws.map((raw) => decodeChange(externalUserId, raw));
+  }
+
+  async tierCounts(rep?: string): Promise<Record<Tier, number>> {
+    const pipeline = this.redis.pipeline();
+    for (const tier of TIERS) pipeline.zcard(rep === undefined ? this.keys.tierIndex(tier) : this.keys.repTierIndex(rep, tier));
+    const replies = (await pipeline.exec()) ?? [];
+    const counts = { A: 0, B: 0, C: 0, D: 0 };
+    TIERS.forEach((tier, i) => {
+      const [err, n] = replies[i] ?? [null, 0];
+      if (err) throw err;
+      counts[tier] = Number(n);
+    });
+    return counts;
+  }
+
+  /**
+   * Up to `limit` ids in index order (segments in turn, ids ascending within one), and
+   * where the next page starts. Reads one more id than asked to know whether there is more.
+   */
+  protected async pageIds(
+    segments: readonly Segment[],
+    rep: string | undefined,
+    from: ListPosition | null,
+    limit: number,
+  ): Promise<{ ids: string[]; next: ListPosition | null }> {
+    const found: { segment: Segment; id: string }[] = [];
+    let index = from ? segments.indexOf(from.segment) : 0;
+    let after = from ? from.after : null;
+    if (index < 0) return { ids: [], next: null };
+    while (index < segments.length && found.length <= limit) {
+      const segment = segments[index]!;
+      const key = rep === undefined ? this.keys.tierIndex(segment) : this.keys.repTierIndex(rep, segment);
+      const want = limit + 1 - found.length;
+      const ids = await this.redis.zrangebylex(key, after === null ? '-' : `(${after}`, '+', 'LIMIT', 0, want);
+      for (const id of ids) found.push({ segment, id });
+      if (ids.length < want) {
+        index++;
+        after = null;
+      }
+    }
+    const page = found.slice(0, limit);
+    const last = page.at(-1);
+    return { ids: page.map((f) => f.id), next: found.length > limit && last ? { segment: last.segment, after: last.id } : null };
+  }
+
+  /**
+   * Read, compute, compare-and-set, until the record did not change in between. `plan`
+   * must be pure: it runs again on every retry.
+   */
+  protected async mutate<R>(externalUserId: string, plan: (before: Entry | null) => Plan<R>): Promise<R> {
+    const key = this.keys.contact(externalUserId);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const raw = await this.redis.get(key);
+      const before = raw === null ? null : decodeEntry(externalUserId, raw);
+      const step = plan(before);
+      if (!step.next) return step.result;
+      const next = encodeEntry(step.next);
+      if (next === raw && !step.change && !step.guard) return step.result;
+      const ops = indexChanges(this.keys, externalUserId, before?.record ?? null, step.next.record);
+      if (step.change) ops.push(historyOp(this.keys, step.change));
+      const outcome = await runCommit(this.redis, { key, expected: raw, next, ops, ...(step.guard ? { guard: step.guard } : {}) });
+      if (outcome === 'ok') return step.result;
+      if (outcome === 'duplicate') return step.onDuplicate ?? step.result;
+      if (attempt > 3) await new Promise((r) => setTimeout(r, Math.random() * attempt));
+    }
+    throw new AppError('contact_write_conflict', `contact ${externalUserId} kept changing during ${MAX_ATTEMPTS} write attempts`, { status: 503 });
+  }
+}
