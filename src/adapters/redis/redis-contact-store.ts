@@ -7,9 +7,10 @@ import type { ValueResult } from '../../domain/value/value-score.ts';
 import { AppError } from '../../shared/errors.ts';
 import { decodeEntry, encodeEntry, type Entry } from './contact-store/codec.ts';
 import { defineCommitCommand, runCommit, type Commit } from './contact-store/commit.ts';
-import { decodeCursor, encodeCursor, type ListPosition } from './contact-store/cursor.ts';
+import { decodeCursor, encodeCursor } from './contact-store/cursor.ts';
 import { hasSeen, withContact, withInteractionFact, withOrderFact, withProfile } from './contact-store/entries.ts';
 import { decodeChange, historyOp, indexChanges, SEGMENTS, type Segment } from './contact-store/indexes.ts';
+import { pageIds } from './contact-store/paging.ts';
 import type { RedisKeys } from './keys.ts';
 
 export interface RedisContactStoreOptions {
@@ -115,7 +116,8 @@ export class RedisContactStore implements ContactStore {
   async list(filter: { tier?: Tier; rep?: string; cursor?: string | null; limit: number }): Promise<ContactPage> {
     const limit = Math.min(Math.max(1, Math.floor(filter.limit)), MAX_PAGE);
     const segments: readonly Segment[] = filter.tier ? [filter.tier] : SEGMENTS;
-    const page = await this.pageIds(segments, filter.rep, filter.cursor ? decodeCursor(filter.cursor) : null, limit);
+    const from = filter.cursor ? decodeCursor(filter.cursor) : null;
+    const page = await pageIds(this.redis, this.keys, { segments, rep: filter.rep, from, limit });
     const raws = page.ids.length === 0 ? [] : await this.redis.mget(page.ids.map((id) => this.keys.contact(id)));
     const records: ContactRecord[] = [];
     raws.forEach((raw, i) => {
@@ -141,36 +143,6 @@ export class RedisContactStore implements ContactStore {
       counts[tier] = Number(n);
     });
     return counts;
-  }
-
-  /**
-   * Up to `limit` ids in index order (segments in turn, ids ascending within one), and
-   * where the next page starts. Reads one more id than asked to know whether there is more.
-   */
-  protected async pageIds(
-    segments: readonly Segment[],
-    rep: string | undefined,
-    from: ListPosition | null,
-    limit: number,
-  ): Promise<{ ids: string[]; next: ListPosition | null }> {
-    const found: { segment: Segment; id: string }[] = [];
-    let index = from ? segments.indexOf(from.segment) : 0;
-    let after = from ? from.after : null;
-    if (index < 0) return { ids: [], next: null };
-    while (index < segments.length && found.length <= limit) {
-      const segment = segments[index]!;
-      const key = rep === undefined ? this.keys.tierIndex(segment) : this.keys.repTierIndex(rep, segment);
-      const want = limit + 1 - found.length;
-      const ids = await this.redis.zrangebylex(key, after === null ? '-' : `(${after}`, '+', 'LIMIT', 0, want);
-      for (const id of ids) found.push({ segment, id });
-      if (ids.length < want) {
-        index++;
-        after = null;
-      }
-    }
-    const page = found.slice(0, limit);
-    const last = page.at(-1);
-    return { ids: page.map((f) => f.id), next: found.length > limit && last ? { segment: last.segment, after: last.id } : null };
   }
 
   /**

@@ -1,5 +1,6 @@
+import type { Engagement } from '../engagement/engagement.ts';
 import type { ContactStore, StoredTier, TierChange } from '../ports.ts';
-import { assessTier } from './assess-tier.ts';
+import { assessTier, type TierOverride } from './assess-tier.ts';
 import { assessLifecycle } from './lifecycle.ts';
 import type { TierPolicy } from './policy.ts';
 
@@ -9,18 +10,29 @@ export interface ReevaluateDeps {
   timeZone: string;
 }
 
+/** What a tier decision reads: one contact's facts, override and current tier. */
+export interface TierInputs {
+  externalUserId: string;
+  engagement: Engagement;
+  tier: StoredTier | null;
+  override: TierOverride | null;
+}
+
 /**
- * Recomputes one contact's tier from its facts and stores it. A change goes to the
- * history and is returned, so the caller can mirror it as a WeCom corp tag.
+ * The tier a contact should have at `now`, and the history entry if it changed. Pure, so
+ * batch jobs (the nightly recompute, the due re-evaluation) decide exactly as
+ * reevaluateTier does without a store round trip per contact.
  */
-export async function reevaluateTier(deps: ReevaluateDeps, externalUserId: string, now: number): Promise<TierChange | null> {
-  const record = await deps.store.get(externalUserId);
-  if (!record) return null;
-  const assessment = assessTier(record.engagement, deps.policy, now, {
+export function decideTier(
+  input: TierInputs,
+  deps: { policy: TierPolicy; timeZone: string },
+  now: number,
+): { stored: StoredTier; change: TierChange | null } {
+  const assessment = assessTier(input.engagement, deps.policy, now, {
     timeZone: deps.timeZone,
-    ...(record.override ? { override: record.override } : {}),
+    ...(input.override ? { override: input.override } : {}),
   });
-  const previous = record.tier;
+  const previous = input.tier;
   const changed = previous?.tier !== assessment.tier;
   const stored: StoredTier = {
     tier: assessment.tier,
@@ -28,11 +40,22 @@ export async function reevaluateTier(deps: ReevaluateDeps, externalUserId: strin
     reasons: assessment.reasons,
     since: changed || !previous ? now : previous.since,
     nextReviewAt: assessment.nextReviewAt,
-    lifecycle: assessLifecycle(record.engagement, deps.policy, now),
+    lifecycle: assessLifecycle(input.engagement, deps.policy, now),
   };
   const change: TierChange | null = changed
-    ? { externalUserId, from: previous?.tier ?? null, to: assessment.tier, at: now, source: assessment.source, reasons: assessment.reasons }
+    ? { externalUserId: input.externalUserId, from: previous?.tier ?? null, to: assessment.tier, at: now, source: assessment.source, reasons: assessment.reasons }
     : null;
+  return { stored, change };
+}
+
+/**
+ * Recomputes one contact's tier from its facts and stores it. A change goes to the
+ * history and is returned, so the caller can mirror it as a WeCom corp tag.
+ */
+export async function reevaluateTier(deps: ReevaluateDeps, externalUserId: string, now: number): Promise<TierChange | null> {
+  const record = await deps.store.get(externalUserId);
+  if (!record) return null;
+  const { stored, change } = decideTier({ externalUserId, ...record }, deps, now);
   await deps.store.saveTier(externalUserId, stored, change);
   return change;
 }
