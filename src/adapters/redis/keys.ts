@@ -57,6 +57,14 @@ export class RedisKeys {
     return `${this.prefix}:ix:due`;
   }
 
+  /**
+   * String, JSON `{ groupId, tags: { A, B, C, D } }`: the WeCom corp tag id of each tier
+   * tag (adapters/wecom-api/tier-tags.ts). No TTL: rewritten when the corp's tags change.
+   */
+  tierTags(): string {
+    return `${this.prefix}:wecom:tier-tags`;
+  }
+
   /** String, ms epoch of the last heartbeat job a worker ran (no TTL; overwritten). */
   heartbeat(): string {
     return `${this.prefix}:system:heartbeat`;
