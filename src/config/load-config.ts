@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.ts';
+import type { ApiToken } from './api-tokens.ts';
 import { CREDENTIAL_VARIABLES, envSchema, FILE_VARIABLES } from './schema.ts';
 import { SANDBOX_CREDENTIALS } from './sandbox-credentials.ts';
 
@@ -26,6 +27,8 @@ export interface Config {
   /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
+  /** HTTP API clients (FENJI_API_TOKENS); empty = the API answers 503 api_disabled. */
+  api: { tokens: ApiToken[] };
   log: { level: string; pretty: boolean };
 }
 
@@ -114,6 +117,7 @@ export function loadConfig(
     timezone: e.FENJI_TIMEZONE,
     sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
+    api: { tokens: e.FENJI_API_TOKENS ?? [] },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
   };
 }
@@ -124,7 +128,7 @@ export function loadConfig(
  */
 function describeValue(name: string, value: string | undefined): string {
   if (value === undefined) return '';
-  if (name.endsWith('SECRET') || name.endsWith('AES_KEY') || name === 'WECOM_TOKEN') return '';
+  if (name.endsWith('SECRET') || name.endsWith('AES_KEY') || name.endsWith('TOKEN') || name.endsWith('TOKENS')) return '';
   // Everything up to the last '@' after the scheme is user info: `redis://:pw@host` → `redis://***@host`.
   const masked = value.replace(/^([^/@]*\/\/)?.*@/s, (_match, scheme?: string) => `${scheme ?? ''}***@`);
   return ` (got "${masked}")`;

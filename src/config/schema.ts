@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiTokensSchema } from './api-tokens.ts';
 
 /**
  * Every environment variable Fenji reads, with its rule and its default.
@@ -65,6 +66,8 @@ export const envSchema = z.object({
     }, 'must be an IANA time zone such as Asia/Shanghai')
     .default('Asia/Shanghai'),
   SANDBOX_PORT: intFromString(0, 65_535).default(4100),
+  /** Clients of the HTTP API (/api/*) as `name:token,…`; absent = the API is off. */
+  FENJI_API_TOKENS: apiTokensSchema.optional(),
   WORKER_CONCURRENCY: intFromString(1, 256).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
@@ -74,7 +77,7 @@ export type EnvInput = z.input<typeof envSchema>;
 export type ParsedEnv = z.output<typeof envSchema>;
 
 /** Variables that may instead be given as NAME_FILE (Docker/K8s secrets). */
-export const FILE_VARIABLES = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
+export const FILE_VARIABLES = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'FENJI_API_TOKENS'] as const;
 
 /** The four credentials that, when all absent, put Fenji in sandbox mode. */
 export const CREDENTIAL_VARIABLES = [
