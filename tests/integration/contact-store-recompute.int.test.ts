@@ -89,7 +89,9 @@ describe('tier batch jobs: full recompute and due re-evaluation (real Redis)', (
     await recomputeAllTiers(deps, { now: T0, batchSize: 50 });
     const cursors: (string | null)[] = [];
     await recomputeAllTiers(deps, { now: T0, batchSize: 10, onProgress: (p) => void cursors.push(p.cursor) });
-    expect(cursors).toHaveLength(4);
+    // Four full batches, each with a cursor to resume from; the pass ends with null (a pass
+    // that ends exactly on a batch boundary finds that out with one more, empty, read).
+    expect(cursors.filter((c) => c !== null)).toHaveLength(4);
     expect(cursors.at(-1)).toBeNull();
     const resumed = await recomputeAllTiers(deps, { now: T0, batchSize: 10, from: cursors[1]! });
     expect(resumed.scanned).toBe(N - 20);
@@ -111,6 +113,25 @@ describe('tier batch jobs: full recompute and due re-evaluation (real Redis)', (
     const wm000 = (await store.get('wm000'))!;
     expect(wm000.engagement.inbound).toHaveLength(3);
     expect(wm000.tier?.tier).toBe('B');
+  });
+
+  it('keeps a profile written between read and write: a tier write replaces only the hot half', async () => {
+    const racing: TierJobDeps = {
+      ...deps,
+      batches: {
+        scan: (c, n) => deps.batches.scan(c, n),
+        read: (ids) => deps.batches.read(ids),
+        saveIfUnchanged: async (writes) => {
+          await store.patchProfile('wm005', { occupation: '店长' }, T0 + 1);
+          return deps.batches.saveIfUnchanged(writes);
+        },
+      },
+    };
+    const result = await recomputeAllTiers(racing, { now: T0, batchSize: 100 });
+    expect(result).toEqual({ scanned: N, written: N, changed: N, retried: 0 });
+    const wm005 = (await store.get('wm005'))!;
+    expect(wm005.contact.profile).toEqual({ occupation: '店长' });
+    expect(wm005.tier).not.toBeNull();
   });
 
   it('re-evaluates only due contacts, oldest first, and empties the due index up to now', async () => {

@@ -9,7 +9,7 @@ import { decodeEntry, encodeEntry, type Entry } from './contact-store/codec.ts';
 import { defineCommitCommand, runCommit, type Commit } from './contact-store/commit.ts';
 import { decodeCursor, encodeCursor } from './contact-store/cursor.ts';
 import { hasSeen, withContact, withInteractionFact, withOrderFact, withProfile } from './contact-store/entries.ts';
-import { decodeChange, historyOp, indexChanges, SEGMENTS, type Segment } from './contact-store/indexes.ts';
+import { decodeChange, historyOp, indexChanges, indexedState, SEGMENTS, type Segment } from './contact-store/indexes.ts';
 import { pageIds } from './contact-store/paging.ts';
 import type { RedisKeys } from './keys.ts';
 
@@ -158,7 +158,7 @@ export class RedisContactStore implements ContactStore {
       if (!step.next) return step.result;
       const next = encodeEntry(step.next);
       if (next === raw && !step.change && !step.guard) return step.result;
-      const ops = indexChanges(this.keys, externalUserId, before?.record ?? null, step.next.record);
+      const ops = indexChanges(this.keys, externalUserId, before ? indexedState(before.record) : null, indexedState(step.next.record));
       if (step.change) ops.push(historyOp(this.keys, step.change));
       const outcome = await runCommit(this.redis, { key, expected: raw, next, ops, ...(step.guard ? { guard: step.guard } : {}) });
       if (outcome === 'ok') return step.result;

@@ -8,22 +8,21 @@
 const SLICE_MS = 15 * 60_000;
 const MEMO_LIMIT = 200_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const memo = new Map<string, string>();
+const memos = new Map<string, Map<number, string>>();
 
 /** "11-20" in the business time zone: how reasons show dates to a rep. */
 export function formatDay(ms: number, timeZone: string): string {
+  let memo = memos.get(timeZone);
+  if (!memo) memos.set(timeZone, (memo = new Map()));
   const slice = Math.floor(ms / SLICE_MS);
-  const key = `${timeZone}|${slice}`;
-  const known = memo.get(key);
+  const known = memo.get(slice);
   if (known !== undefined) return known;
-  const day = format(ms, timeZone);
-  const first = slice * SLICE_MS;
+  const first = format(slice * SLICE_MS, timeZone);
   // A slice that straddles a day (an odd historical offset) is formatted exactly every time.
-  if (format(first, timeZone) === day && format(first + SLICE_MS - 1, timeZone) === day) {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(key, day);
-  }
-  return day;
+  if (first !== format(slice * SLICE_MS + SLICE_MS - 1, timeZone)) return format(ms, timeZone);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(slice, first);
+  return first;
 }
 
 function format(ms: number, timeZone: string): string {

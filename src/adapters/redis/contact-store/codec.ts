@@ -22,40 +22,61 @@ const FORMAT = 1;
 export const FINGERPRINT_LENGTH = 8;
 
 /**
+ * The parts of a record that tier decisions and the indexes read: the "hot" half.
+ * `reps` (the userIds of the active relations, sorted) repeats what the cold half's
+ * follows say, so a tier write can move the per-rep index entries without the cold half.
+ */
+export interface HotPart {
+  engagement: Engagement;
+  tier: StoredTier | null;
+  override: TierOverride | null;
+  reps: string[];
+}
+
+/** Reps with an active relation, sorted: who sees the contact in "my customers". */
+export function activeReps(contact: Contact): string[] {
+  return [...new Set(contact.follows.filter((f) => f.status === 'active').map((f) => f.userId))].sort();
+}
+
+/**
  * Encodes an entry as `<hot JSON>\n<cold JSON>`: positional arrays with one-letter codes.
- * The hot half (engagement, tier, override, seen ids) is all a tier recompute needs, so it
- * parses only that; JSON never holds a raw newline, so the first `\n` splits the halves.
+ * Tier jobs read and rewrite only the hot half (engagement, tier, override, reps); JSON
+ * never holds a raw newline, so the first `\n` splits the halves.
  */
 export function encodeEntry(entry: Entry): string {
   const { record: r, seen, totals: t } = entry;
-  const e = r.engagement;
-  const hot = [
-    FORMAT,
-    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0],
-    r.tier ? encodeTier(r.tier) : 0,
-    r.override ? [r.override.tier, r.override.by, r.override.reason, r.override.at, r.override.until ?? null] : 0,
-    seen,
-  ];
   const c = r.contact;
   const cold = [
     c.name, c.type, GENDERS.indexOf(c.gender), c.corpName ?? null, c.avatar ?? null,
     c.follows.map(encodeFollow), c.profile, c.createdAt, c.updatedAt,
     t.count === 0 ? 0 : [t.count, t.amountFen, t.profitFen, t.paid, t.daysLate],
     r.value ? [r.value.score, r.value.grade[0], r.value.quadrant ? QUADRANT_CODES[r.value.quadrant] : 0] : 0,
+    seen,
   ];
-  return `${JSON.stringify(hot)}\n${JSON.stringify(cold)}`;
+  return `${encodeHot({ ...r, reps: activeReps(c) })}\n${JSON.stringify(cold)}`;
 }
 
-/** The parts of an entry a tier assessment reads, without parsing the cold half. */
-export interface HotPart {
-  engagement: Engagement;
-  tier: StoredTier | null;
-  override: TierOverride | null;
+export function encodeHot(h: HotPart): string {
+  const e = h.engagement;
+  const o = h.override;
+  return JSON.stringify([
+    FORMAT,
+    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0],
+    h.tier ? encodeTier(h.tier) : 0,
+    o ? [o.tier, o.by, o.reason, o.at, o.until ?? null] : 0,
+    h.reps,
+  ]);
 }
 
-export function decodeHot(raw: string): HotPart & { seen: string } {
+/** The hot half of a raw record. */
+export function hotOf(raw: string): string {
   const end = raw.indexOf('\n');
-  const hot = JSON.parse(end < 0 ? raw : raw.slice(0, end)) as HotJson;
+  return end < 0 ? raw : raw.slice(0, end);
+}
+
+/** Decodes the hot half (given alone, or as part of a whole raw record). */
+export function decodeHot(raw: string): HotPart {
+  const hot = JSON.parse(hotOf(raw)) as HotJson;
   if (hot[0] !== FORMAT) throw new Error(`unknown contact record format ${String(hot[0])}`);
   const [addedAt, inbound, pushes, intentsFlat, paidOrders, left] = hot[1];
   const intents: Engagement['intents'] = [];
@@ -65,14 +86,14 @@ export function decodeHot(raw: string): HotPart & { seen: string } {
     engagement: { addedAt, inbound, pushes, intents, paidOrders, customerLeft: left === 1 },
     tier: hot[2] === 0 ? null : decodeTier(hot[2]),
     override: o === 0 ? null : { tier: o[0], by: o[1], reason: o[2], at: o[3], ...(o[4] === null ? {} : { until: o[4] }) },
-    seen: hot[4],
+    reps: hot[4],
   };
 }
 
 export function decodeEntry(externalUserId: string, raw: string): Entry {
   const hot = decodeHot(raw);
   const cold = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as ColdJson;
-  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v] = cold;
+  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v, seen] = cold;
   const contact: Contact = {
     externalUserId, name, type, gender: GENDERS[gender] ?? 'unknown',
     ...(corpName === null ? {} : { corpName }),
@@ -84,7 +105,7 @@ export function decodeEntry(externalUserId: string, raw: string): Entry {
   const value = v === 0 ? null : { score: v[0], grade: GRADES[v[1]] ?? 'low', quadrant: v[2] === 0 ? null : QUADRANTS[v[2]] ?? null };
   return {
     record: { contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value },
-    seen: hot.seen,
+    seen,
     totals,
   };
 }
@@ -138,11 +159,12 @@ type HotJson = [
   [number | null, number[], number[], (number | string)[], number[], 0 | 1],
   TierJson | 0,
   [Tier, string, string, number, number | null] | 0,
-  string,
+  string[],
 ];
 type FollowJson = [string, number, number, number, string[], (string | null)?, (number | null)?, (string | null)?];
 type ColdJson = [
   string, 1 | 2, number, string | null, string | null, FollowJson[], Profile, number, number,
   [number, number, number, number, number] | 0,
   [number, string, string | 0] | 0,
+  string,
 ];

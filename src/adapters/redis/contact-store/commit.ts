@@ -13,7 +13,9 @@ export type CommitResult = 'ok' | 'conflict' | 'duplicate';
 /** One compare-and-set of a contact record with its index writes (scripts/commit-contact.ts). */
 export interface Commit {
   key: string;
-  /** The raw record as read; null = must not exist. */
+  /** 'hot': expected and next are hot halves and the stored cold half is kept. Default 'all'. */
+  mode?: 'all' | 'hot';
+  /** The raw record (or hot half) as read; null = must not exist. */
   expected: string | null;
   next: string;
   /** A set that must not hold `member`; `member` is added on success (order ids). */
@@ -48,7 +50,7 @@ export function commitArguments(commit: Commit): (string | number)[] {
     return keys.length;
   };
   const guardPosition = commit.guard ? position(commit.guard.key) : 0;
-  const argv: (string | number)[] = [commit.expected ?? '', commit.next, guardPosition, commit.guard?.member ?? ''];
+  const argv: (string | number)[] = [commit.mode ?? 'all', commit.expected ?? '', commit.next, guardPosition, commit.guard?.member ?? ''];
   for (const op of commit.ops) {
     if (op.op === 'Z+') argv.push('Z+', position(op.key), op.score, op.member);
     else if (op.op === 'Z-') argv.push('Z-', position(op.key), op.member);

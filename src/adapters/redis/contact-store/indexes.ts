@@ -1,4 +1,5 @@
-import type { ContactRecord, TierChange } from '../../../domain/ports.ts';
+import type { ContactRecord, StoredTier, TierChange } from '../../../domain/ports.ts';
+import { activeReps } from './codec.ts';
 import type { RedisKeys } from '../keys.ts';
 
 /** Index segment of a contact: its tier, or `_` before its first tier. */
@@ -14,21 +15,26 @@ export type IndexOp =
   | { op: 'Z-'; key: string; member: string }
   | { op: 'L'; key: string; value: string; cap: number };
 
-export function segmentOf(record: ContactRecord | null): Segment {
-  return record?.tier?.tier ?? '_';
+/** What the indexes are a function of: the tier and the reps with an active relation. */
+export interface IndexedState {
+  tier: StoredTier | null;
+  reps: readonly string[];
 }
 
-/** Reps with an active relation: who sees the contact in "my customers". */
-export function activeReps(record: ContactRecord | null): Set<string> {
-  return new Set(record?.contact.follows.filter((f) => f.status === 'active').map((f) => f.userId) ?? []);
+export function indexedState(record: ContactRecord): IndexedState {
+  return { tier: record.tier, reps: activeReps(record.contact) };
+}
+
+export function segmentOf(state: IndexedState): Segment {
+  return state.tier?.tier ?? '_';
 }
 
 /**
- * The index writes that take the indexes from `before` to `after`. Indexes are a function
- * of the record alone, and the commit applies these only if the record is still `before`,
- * so they never drift from the records.
+ * The index writes that take the indexes from `before` (null: a new contact) to `after`.
+ * Indexes are a function of the record alone, and the commit applies these only if the
+ * record is still the one `before` came from, so they never drift from the records.
  */
-export function indexChanges(keys: RedisKeys, id: string, before: ContactRecord | null, after: ContactRecord): IndexOp[] {
+export function indexChanges(keys: RedisKeys, id: string, before: IndexedState | null, after: IndexedState): IndexOp[] {
   const ops: IndexOp[] = [];
   const from = before === null ? null : segmentOf(before);
   const to = segmentOf(after);
@@ -36,13 +42,12 @@ export function indexChanges(keys: RedisKeys, id: string, before: ContactRecord 
     if (from !== null) ops.push({ op: 'Z-', key: keys.tierIndex(from), member: id });
     ops.push({ op: 'Z+', key: keys.tierIndex(to), score: 0, member: id });
   }
-  const repsBefore = activeReps(before);
-  const repsAfter = activeReps(after);
+  const repsBefore = before?.reps ?? [];
   for (const rep of repsBefore) {
-    if (!repsAfter.has(rep) || from !== to) ops.push({ op: 'Z-', key: keys.repTierIndex(rep, from ?? '_'), member: id });
+    if (!after.reps.includes(rep) || from !== to) ops.push({ op: 'Z-', key: keys.repTierIndex(rep, from ?? '_'), member: id });
   }
-  for (const rep of repsAfter) {
-    if (!repsBefore.has(rep) || from !== to) ops.push({ op: 'Z+', key: keys.repTierIndex(rep, to), score: 0, member: id });
+  for (const rep of after.reps) {
+    if (!repsBefore.includes(rep) || from !== to) ops.push({ op: 'Z+', key: keys.repTierIndex(rep, to), score: 0, member: id });
   }
   const dueBefore = before?.tier?.nextReviewAt ?? null;
   const dueAfter = after.tier?.nextReviewAt ?? null;

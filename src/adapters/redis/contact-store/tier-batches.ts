@@ -1,15 +1,22 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis, Result } from 'ioredis';
 import type { StoredTier, TierChange } from '../../../domain/ports.ts';
 import type { TierInputs } from '../../../domain/tiers/reevaluate-tier.ts';
 import type { RedisKeys } from '../keys.ts';
-import { decodeEntry, decodeHot, encodeEntry } from './codec.ts';
+import { SCAN_HOT_RECORDS_LUA } from '../scripts/scan-hot-records.ts';
+import { decodeHot, encodeHot, hotOf } from './codec.ts';
 import { defineCommitCommand, queueCommit } from './commit.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, type ListPosition } from './cursor.ts';
 import { historyOp, indexChanges, type Segment } from './indexes.ts';
-import { pageIds } from './paging.ts';
 
-/** Tier inputs plus the raw record they came from, which a write compares against. */
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    fenjiScanHotRecords(index: string, min: string, count: number, recordPrefix: string): Result<(string | number)[], Context>;
+  }
+}
+
+/** Tier inputs plus the hot half they came from, which a write compares against. */
 export interface VersionedTierInputs extends TierInputs {
+  reps: string[];
   version: string;
 }
 
@@ -20,9 +27,10 @@ export interface TierWrite {
 }
 
 /**
- * Batch access to contacts for tier jobs: one ZRANGEBYLEX + one MGET per batch, only the
- * hot half of each record parsed, and writes sent as one pipeline of compare-and-set
- * commits (a record that changed since it was read is reported, not overwritten).
+ * Batch access to contacts for tier jobs. Reads and writes touch only the hot half of a
+ * record (engagement, tier, override, reps): one script call returns a batch of ids with
+ * their hot halves, and writes go as one pipeline of hot-half compare-and-set commits (a
+ * record whose hot half changed since it was read is reported, not overwritten).
  * Scans go D, C, B, A, then untiered: time moves contacts down and a first tier moves
  * them out of `_`, both into segments already scanned, so a recompute rarely meets the
  * same contact twice.
@@ -30,19 +38,37 @@ export interface TierWrite {
 export class RedisTierBatches {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
-  private static readonly ORDER = ['D', 'C', 'B', 'A', '_'] as const satisfies readonly Segment[];
+  private readonly recordPrefix: string;
+  private static readonly ORDER: readonly Segment[] = ['D', 'C', 'B', 'A', '_'];
 
   constructor({ redis, keys }: { redis: Redis; keys: RedisKeys }) {
     this.redis = redis;
     this.keys = keys;
+    this.recordPrefix = keys.contact('');
     defineCommitCommand(redis);
+    if (typeof (redis as Partial<Redis>).fenjiScanHotRecords !== 'function') {
+      redis.defineCommand('fenjiScanHotRecords', { lua: SCAN_HOT_RECORDS_LUA, numberOfKeys: 1 });
+    }
   }
 
   /** The next `count` contacts of a full pass, and the cursor after them (null at the end). */
   async scan(cursor: string | null, count: number): Promise<{ items: VersionedTierInputs[]; nextCursor: string | null }> {
-    const from = cursor === null ? null : decodeCursor(cursor);
-    const page = await pageIds(this.redis, this.keys, { segments: RedisTierBatches.ORDER, from, limit: count });
-    return { items: await this.read(page.ids), nextCursor: page.next ? encodeCursor(page.next) : null };
+    const order = RedisTierBatches.ORDER;
+    let position: ListPosition | null = cursor === null ? null : decodeCursor(cursor);
+    let index = position ? order.indexOf(position.segment) : 0;
+    const items: VersionedTierInputs[] = [];
+    while (index >= 0 && index < order.length) {
+      const segment = order[index]!;
+      const want = count - items.length;
+      const min = position?.segment === segment ? `(${position.after}` : '-';
+      const reply = await this.redis.fenjiScanHotRecords(this.keys.tierIndex(segment), min, want, this.recordPrefix);
+      const read = Number(reply[0]);
+      for (let i = 2; i < reply.length; i += 2) items.push(this.inputs(String(reply[i]), String(reply[i + 1])));
+      if (read === want) return { items, nextCursor: encodeCursor({ segment, after: String(reply[1]) }) };
+      index++;
+      position = null;
+    }
+    return { items, nextCursor: null };
   }
 
   /** The given contacts (unknown ones are left out). */
@@ -51,24 +77,21 @@ export class RedisTierBatches {
     const raws = await this.redis.mget(ids.map((id) => this.keys.contact(id)));
     const items: VersionedTierInputs[] = [];
     raws.forEach((raw, i) => {
-      if (raw === null) return;
-      const { engagement, tier, override } = decodeHot(raw);
-      items.push({ externalUserId: ids[i]!, engagement, tier, override, version: raw });
+      if (raw !== null) items.push(this.inputs(ids[i]!, hotOf(raw)));
     });
     return items;
   }
 
-  /** Writes each tier if its record is still the version read; returns the ids that were not. */
+  /** Writes each tier if its hot half is still the version read; returns the ids that were not. */
   async saveIfUnchanged(writes: TierWrite[]): Promise<string[]> {
     if (writes.length === 0) return [];
-    const pipeline = this.redis.pipeline();
+    const pipeline: ChainableCommander = this.redis.pipeline();
     for (const { input, tier, change } of writes) {
       const id = input.externalUserId;
-      const before = decodeEntry(id, input.version);
-      const after = { ...before, record: { ...before.record, tier } };
-      const ops = indexChanges(this.keys, id, before.record, after.record);
+      const ops = indexChanges(this.keys, id, { tier: input.tier, reps: input.reps }, { tier, reps: input.reps });
       if (change) ops.push(historyOp(this.keys, change));
-      queueCommit(pipeline, { key: this.keys.contact(id), expected: input.version, next: encodeEntry(after), ops });
+      const next = encodeHot({ ...input, tier });
+      queueCommit(pipeline, { key: this.keys.contact(id), mode: 'hot', expected: input.version, next, ops });
     }
     const replies = (await pipeline.exec()) ?? [];
     const stale: string[] = [];
@@ -77,5 +100,9 @@ export class RedisTierBatches {
       if (reply !== 'ok') stale.push(writes[i]!.input.externalUserId);
     });
     return stale;
+  }
+
+  private inputs(externalUserId: string, hot: string): VersionedTierInputs {
+    return { externalUserId, ...decodeHot(hot), version: hot };
   }
 }
