@@ -26,11 +26,12 @@ export function dedupeKey(fields: XmlRecord): string {
     const corp = typeof fields['ToUserName'] === 'string' ? fields['ToUserName'] : '';
     return `msg-${createHash('sha1').update(`${corp}|${msgId}`).digest('hex')}`;
   }
-  const hash = createHash('sha1');
+  // One string, one hash update: this runs on every callback.
+  let input = '';
   for (const name of IDENTITY_FIELDS) {
     const value = fields[name];
     const text = value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-    hash.update(`${name}=${text}\u0000`);
+    input += `${name}=${text}\u0000`;
   }
-  return `evt-${hash.digest('hex')}`;
+  return `evt-${createHash('sha1').update(input).digest('hex')}`;
 }

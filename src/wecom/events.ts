@@ -87,76 +87,68 @@ export type WeComEvent =
 /** Parses the decrypted inner XML into a WeComEvent plus the flat field map (for dedupe). */
 export function parseEvent(xml: string): { event: WeComEvent; fields: XmlRecord } {
   const fields = parseWeComXml(xml);
-  const s = (name: string) => textOf(fields, name) ?? '';
-  const opt = (name: string) => textOf(fields, name) || undefined;
+  // Runs on every callback: plain reads and assignments, no closures, spreads or deletes.
   const base: EventBase = {
-    toUserName: s('ToUserName'),
-    fromUserName: s('FromUserName'),
-    createTime: Number(s('CreateTime')) || 0,
-    ...(opt('AgentID') ? { agentId: s('AgentID') } : {}),
+    toUserName: text(fields, 'ToUserName'),
+    fromUserName: text(fields, 'FromUserName'),
+    createTime: Number(text(fields, 'CreateTime')) || 0,
   };
-  const msgType = s('MsgType');
-  const eventName = s('Event');
-
+  setIfPresent(base, 'agentId', fields, 'AgentID');
+  const msgType = text(fields, 'MsgType');
   if (msgType !== 'event') {
-    return {
-      fields,
-      event: { ...base, kind: 'app_message', msgType, msgId: s('MsgId'), ...(opt('Content') ? { content: s('Content') } : {}) },
-    };
+    const event: AppMessageEvent = { ...base, kind: 'app_message', msgType, msgId: text(fields, 'MsgId') };
+    setIfPresent(event, 'content', fields, 'Content');
+    return { fields, event };
   }
-  switch (eventName) {
-    case 'change_external_contact':
-      return {
-        fields,
-        event: stripUndefined({
-          ...base,
-          kind: 'external_contact',
-          changeType: s('ChangeType'),
-          userId: s('UserID'),
-          externalUserId: s('ExternalUserID'),
-          state: opt('State'),
-          welcomeCode: opt('WelcomeCode'),
-          source: opt('Source'),
-          failReason: opt('FailReason'),
-        }),
+  const changeType = text(fields, 'ChangeType');
+  switch (text(fields, 'Event')) {
+    case 'change_external_contact': {
+      const event: ExternalContactEvent = {
+        ...base, kind: 'external_contact', changeType,
+        userId: text(fields, 'UserID'), externalUserId: text(fields, 'ExternalUserID'),
       };
-    case 'change_external_tag':
-      return {
-        fields,
-        event: stripUndefined({
-          ...base,
-          kind: 'external_tag',
-          changeType: s('ChangeType'),
-          id: s('Id'),
-          tagType: s('TagType'),
-          strategyId: opt('StrategyId'),
-        }),
-      };
-    case 'change_external_chat':
-      return {
-        fields,
-        event: stripUndefined({
-          ...base,
-          kind: 'external_chat',
-          changeType: s('ChangeType'),
-          chatId: s('ChatId'),
-          updateDetail: opt('UpdateDetail'),
-          joinScene: opt('JoinScene'),
-          quitScene: opt('QuitScene'),
-          memChangeCnt: opt('MemChangeCnt'),
-          memChangeList: itemsOf(fields, 'MemChangeList'),
-          lastMemVer: opt('LastMemVer'),
-          curMemVer: opt('CurMemVer'),
-        }),
-      };
+      setIfPresent(event, 'state', fields, 'State');
+      setIfPresent(event, 'welcomeCode', fields, 'WelcomeCode');
+      setIfPresent(event, 'source', fields, 'Source');
+      setIfPresent(event, 'failReason', fields, 'FailReason');
+      return { fields, event };
+    }
+    case 'change_external_tag': {
+      const event: ExternalTagEvent = { ...base, kind: 'external_tag', changeType, id: text(fields, 'Id'), tagType: text(fields, 'TagType') };
+      setIfPresent(event, 'strategyId', fields, 'StrategyId');
+      return { fields, event };
+    }
+    case 'change_external_chat': {
+      const event: ExternalChatEvent = { ...base, kind: 'external_chat', changeType, chatId: text(fields, 'ChatId') };
+      setIfPresent(event, 'updateDetail', fields, 'UpdateDetail');
+      setIfPresent(event, 'joinScene', fields, 'JoinScene');
+      setIfPresent(event, 'quitScene', fields, 'QuitScene');
+      setIfPresent(event, 'memChangeCnt', fields, 'MemChangeCnt');
+      const members = itemsOf(fields, 'MemChangeList');
+      if (members !== undefined) event.memChangeList = members;
+      setIfPresent(event, 'lastMemVer', fields, 'LastMemVer');
+      setIfPresent(event, 'curMemVer', fields, 'CurMemVer');
+      return { fields, event };
+    }
     case 'kf_msg_or_event':
-      return { fields, event: { ...base, kind: 'kf_msg_or_event', token: s('Token'), openKfId: s('OpenKfId') } };
-    default:
-      return {
-        fields,
-        event: stripUndefined({ ...base, kind: 'unknown', msgType, event: eventName || undefined, changeType: opt('ChangeType') }),
-      };
+      return { fields, event: { ...base, kind: 'kf_msg_or_event', token: text(fields, 'Token'), openKfId: text(fields, 'OpenKfId') } };
+    default: {
+      const event: UnknownEvent = { ...base, kind: 'unknown', msgType };
+      setIfPresent(event, 'event', fields, 'Event');
+      setIfPresent(event, 'changeType', fields, 'ChangeType');
+      return { fields, event };
+    }
   }
+}
+
+function text(fields: XmlRecord, name: string): string {
+  return textOf(fields, name) ?? '';
+}
+
+/** Copies a non-empty text field onto the event; absent or empty stays absent. */
+function setIfPresent<T extends object>(target: T, key: keyof T & string, fields: XmlRecord, name: string): void {
+  const value = textOf(fields, name);
+  if (value) (target as Record<string, unknown>)[key] = value;
 }
 
 /** `<List><Item>a</Item><Item>b</Item></List>` → ['a', 'b']; undefined when absent. */
@@ -167,11 +159,4 @@ function itemsOf(fields: XmlRecord, name: string): string[] | undefined {
   if (typeof items === 'string') return [items];
   if (Array.isArray(items)) return items.filter((item): item is string => typeof item === 'string');
   return undefined;
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] === undefined) delete value[key];
-  }
-  return value;
 }
