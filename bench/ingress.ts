@@ -29,6 +29,7 @@ export const INGRESS_OPTIONS = [
   { name: 'pacedDuration', default: 10, help: 'seconds of the open-loop paced run (0 = skip)' },
   { name: 'microIterations', default: 3000, help: 'messages per micro-benchmark batch', min: 1 },
   { name: 'microRuns', default: 5, help: 'micro-benchmark batches per case (median reported; 0 = skip)' },
+  { name: 'redisCpu', default: 0, help: 'CPU for the private redis-server: 0 = beside the load generator (default: the server process gets a core of its own, as the baseline does, and Redis is infrastructure as in production), 1 = sharing the server\'s core', min: 0 },
 ] as const satisfies readonly OptionSpec[];
 
 type Options = Record<(typeof INGRESS_OPTIONS)[number]['name'], number>;
@@ -65,7 +66,7 @@ async function run(o: Options): Promise<number> {
   onCleanup('temp dir', () => rmSync(tmp, { recursive: true, force: true }));
   const redis = await startLocalRedis({ dir: path.join(tmp, 'redis') });
   onCleanup('redis-server', () => redis.stop());
-  if (pin.enabled && redis.process.pid) pinPid(redis.process.pid, 1);
+  if (pin.enabled && redis.process.pid) pinPid(redis.process.pid, o.redisCpu);
   const c = o.connections;
 
   // (a) Baseline: bare node:http on the same request bodies (round-robin: it does not dedupe).

@@ -48,7 +48,7 @@ export function detectPinning(): Pinning {
     return { enabled: false, note: 'taskset not found: running UNPINNED (server and load generator share all cores)' };
   }
   if (cpus < 2) return { enabled: false, note: `only ${cpus} CPU available: running UNPINNED` };
-  return { enabled: true, note: `pinned: servers on CPU 1 (private redis-server shares CPU 1), load generator on CPU 0 (${cpus} CPUs)` };
+  return { enabled: true, note: `pinned: server on CPU 1, load generator on CPU 0 (${cpus} CPUs); redis-server on the CPU --redisCpu names` };
 }
 
 /** Moves an existing process (and its future threads) to one CPU. */
