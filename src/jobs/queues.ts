@@ -5,6 +5,10 @@ import type { WeComEvent } from '../wecom/events.ts';
 export const QUEUE_NAMES = {
   callbacks: 'callbacks',
   system: 'system',
+  /** Calls that write to WeCom (mark_tag); it alone carries their concurrency and rate limits. */
+  wecomOutbound: 'wecom-outbound',
+  /** Time-driven tier work: due re-evaluation and the nightly full recompute (concurrency 1). */
+  tiers: 'tiers',
 } as const;
 
 /** Payload of a `callback.handle` job: a verified, decrypted, parsed WeCom callback. */
@@ -26,5 +30,31 @@ export const CALLBACK_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: { age: 3600, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** mark_tag calls in flight across the deployment (WeCom: ≤5 concurrent, 45033 beyond; WECOM.md §4). */
+export const MARK_TAG_CONCURRENCY = 5;
+
+/** `tier.tag` on wecom-outbound: mirror a contact's current tier as a WeCom corp tag. */
+export const TIER_TAG_JOB_NAME = 'tier.tag';
+export const TIERS_DUE_JOB_NAME = 'tiers.reevaluate-due';
+export const TIERS_RECOMPUTE_JOB_NAME = 'tiers.recompute-all';
+
+/** The change that caused a `tier.tag` job; the job mirrors whatever tier is stored when it runs. */
+export interface TierTagJobData {
+  externalUserId: string;
+  tier: string;
+  at: number;
+}
+
+/**
+ * Completed tier.tag jobs stay a day (their ids make a replayed change a no-op meanwhile);
+ * retries back off from 2 s (2, 4, 8 … ≈ 17 min in all). Rate limits do not use attempts.
+ */
+export const TIER_TAG_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+  removeOnComplete: { age: 86_400, count: 100_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };

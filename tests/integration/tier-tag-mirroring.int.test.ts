@@ -1,0 +1,175 @@
+import { Queue, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RedisKeys } from '../../src/adapters/redis/keys.ts';
+import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
+import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
+import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { WeComTierTagCatalog, type TierTagIds } from '../../src/adapters/wecom-api/tier-tags.ts';
+import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
+import type { TierChange } from '../../src/domain/ports.ts';
+import type { Tier } from '../../src/domain/tiers/policy.ts';
+import { QUEUE_NAMES, type TierTagJobData } from '../../src/jobs/queues.ts';
+import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
+import { createOutboundWorker } from '../../src/jobs/tier-tags/outbound-worker.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
+import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+
+const policy = { tagGroupName: '客户分级', tagNames: { A: 'A 成交', B: 'B 种子', C: 'C 潜在', D: 'D 沉默' } };
+const REPS = ['zhangwei', 'lina'];
+const T0 = Date.UTC(2025, 10, 1);
+const log = pino({ level: 'silent' });
+
+describe('tier tags mirrored to WeCom through the wecom-outbound queue (sandbox, real Redis)', () => {
+  let sandbox: Sandbox;
+  let redis: Redis;
+  let prefix: string;
+  let store: RedisContactStore;
+  let queue: Queue<TierTagJobData>;
+  let api: WeComApi;
+  let catalog: WeComTierTagCatalog;
+  let ids: TierTagIds;
+  let enqueue: (changes: TierChange[]) => Promise<void>;
+  let inFlight: number;
+  let maxInFlight: number;
+  const workers: Worker[] = [];
+  const connections: Redis[] = [];
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ markTagConcurrency: 5, latencyMs: { 'externalcontact/mark_tag': 15 } });
+    sandbox.state.seed({ reps: REPS.map((userid) => ({ userid, name: userid })) });
+    redis = connectTestRedis();
+    prefix = uniquePrefix('mirror');
+    const keys = new RedisKeys(prefix);
+    store = new RedisContactStore({ redis, keys });
+    queue = new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: redis, prefix });
+    const client = new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, frequencyRetryAfterMs: 400 });
+    api = new WeComApi(client);
+    catalog = new WeComTierTagCatalog({ api, redis, keys, policy, log });
+    ids = await catalog.ids();
+    enqueue = tierTagEnqueuer(queue);
+    inFlight = 0;
+    maxInFlight = 0;
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+    await queue.close();
+    await sandbox.close();
+    await deleteByPrefix(redis, prefix);
+    for (const c of connections.splice(0)) c.disconnect();
+    redis.disconnect();
+  });
+
+  /** One worker per simulated process, each on its own connection; mark_tag in flight counted across all. */
+  function startWorkers(count: number): void {
+    const counted = {
+      markTag: async (input: Parameters<WeComApi['markTag']>[0]) => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        try {
+          await api.markTag(input);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    for (let i = 0; i < count; i++) {
+      const connection = connectTestRedis();
+      connections.push(connection);
+      const worker = createOutboundWorker({ connection, prefix, queue, mirror: { store, catalog, api: counted }, log });
+      void worker.run();
+      workers.push(worker);
+    }
+  }
+
+  /** A customer in Fenji and in the sandbox, followed by `reps`, stored at `tier`. */
+  async function customer(id: string, tier: Tier, reps: string[] = REPS, tagIds: string[] = []): Promise<TierChange> {
+    sandbox.state.seed({ contacts: [{ external_userid: id, name: id, follow: reps.map((userid) => ({ userid, tag_ids: tagIds })) }] });
+    await store.upsertContact({ externalUserId: id, name: id, type: 1, gender: 'unknown', profile: {}, createdAt: T0, updatedAt: T0,
+      follows: reps.map((userId) => ({ userId, addedAt: T0, tagIds, status: 'active' as const, changedAt: T0 })) });
+    const change: TierChange = { externalUserId: id, from: null, to: tier, at: T0, source: 'rules', reasons: [] };
+    await store.saveTier(id, { tier, source: 'rules', reasons: [], since: T0, nextReviewAt: null, lifecycle: 'potential' }, change);
+    return change;
+  }
+
+  async function drained(expected: number): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const counts = await queue.getJobCounts('completed', 'failed');
+      if ((counts['completed'] ?? 0) + (counts['failed'] ?? 0) >= expected) return;
+      if (Date.now() > deadline) throw new Error(`jobs not done: ${JSON.stringify(counts)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  const wecomTags = (id: string, userid: string) => sandbox.state.relation(userid, id)!.tag_ids;
+  const markTagCalls = (errcode?: number) => sandbox.calls.list({ path: 'externalcontact/mark_tag', ...(errcode === undefined ? {} : { errcode }) });
+
+  it('keeps mark_tag at 5 in flight across three worker processes under load: no 45033, every relation tagged once', async () => {
+    const changes = [];
+    for (let i = 0; i < 60; i++) changes.push(await customer(`wmLoad${i}`, 'B', REPS, [ids.tags.C]));
+    startWorkers(3);
+    await enqueue(changes);
+    await drained(60);
+
+    expect(markTagCalls(45033)).toHaveLength(0);
+    expect(maxInFlight).toBeLessThanOrEqual(5);
+    expect(maxInFlight).toBeGreaterThanOrEqual(3);
+    expect(markTagCalls()).toHaveLength(120);
+    expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
+    for (const { externalUserId } of changes) {
+      for (const rep of REPS) expect(wecomTags(externalUserId, rep)).toEqual([ids.tags.B]);
+      const stored = (await store.get(externalUserId))!.contact.follows;
+      expect(stored.map((f) => f.tagIds)).toEqual([[ids.tags.B], [ids.tags.B]]);
+    }
+  });
+
+  it('pauses the whole queue for a 45009\'s retryAfterMs, then tags everything', async () => {
+    const changes = [];
+    for (let i = 0; i < 8; i++) changes.push(await customer(`wmLimited${i}`, 'A', ['zhangwei']));
+    sandbox.faults.failNext(1, 45009, { path: 'externalcontact/mark_tag' });
+    startWorkers(1);
+    await enqueue(changes);
+    await drained(8);
+
+    const [limited, ...rest] = markTagCalls();
+    expect(limited!.errcode).toBe(45009);
+    // Calls already in flight when WeCom said 45009 (the first five jobs start together)
+    // finish; every later one waits the 400 ms the client reports for 45009.
+    const burst = rest.filter((c) => c.at - limited!.at < 50);
+    const later = rest.filter((c) => c.at - limited!.at >= 50);
+    expect(burst.length).toBeLessThanOrEqual(4);
+    expect(later.length).toBe(8 - burst.length);
+    for (const call of later) expect(call.at - limited!.at).toBeGreaterThanOrEqual(380);
+    expect(rest.every((c) => c.errcode === 0)).toBe(true);
+    for (const { externalUserId } of changes) expect(wecomTags(externalUserId, 'zhangwei')).toEqual([ids.tags.A]);
+  });
+
+  it('skips a relation WeCom no longer has (84061) and tags the others', async () => {
+    const change = await customer('wmGone', 'D');
+    sandbox.state.removeRelation('lina', 'wmGone');
+    startWorkers(1);
+    await enqueue([change]);
+    await drained(1);
+
+    const [job] = await queue.getJobs(['completed']);
+    expect(job!.returnvalue).toEqual({ tier: 'D', marked: 1, alreadyTagged: 0, gone: 1 });
+    expect(wecomTags('wmGone', 'zhangwei')).toEqual([ids.tags.D]);
+  });
+
+  it('is idempotent: the same change twice is one job, a re-run and a relation already tagged make no call', async () => {
+    const change = await customer('wmOnce', 'C', ['zhangwei']);
+    const repTagged = await customer('wmRepTagged', 'B', ['lina'], ['etOther', ids.tags.B]);
+    startWorkers(1);
+    await enqueue([change, repTagged]);
+    await enqueue([change]);
+    await drained(2);
+    expect(markTagCalls().map((c) => (c.body as { external_userid: string }).external_userid)).toEqual(['wmOnce']);
+
+    await enqueue([{ ...change, at: T0 + 1 }]);
+    await drained(3);
+    expect(markTagCalls()).toHaveLength(1);
+    expect(wecomTags('wmRepTagged', 'lina')).toEqual(['etOther', ids.tags.B]);
+  });
+});
