@@ -1,0 +1,52 @@
+import { Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../shared/logger.ts';
+import type { MirrorTierTagDeps } from './handlers/mirror-tier-tag.ts';
+import { runDueTiers, runRecomputeAll, type RecomputeJobData, type ScheduledTierDeps } from './handlers/scheduled-tiers.ts';
+import { QUEUE_NAMES, TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME } from './queues.ts';
+import { createOutboundWorker } from './tier-tags/outbound-worker.ts';
+
+export interface TierWorkerDeps {
+  connection: Redis;
+  prefix: string;
+  /** Due re-evaluation and recompute; their onChanges should enqueue tier.tag jobs. */
+  tiers: ScheduledTierDeps;
+  mirror: Omit<MirrorTierTagDeps, 'log'>;
+  outboundQueue: Pick<Queue, 'rateLimit'>;
+  log: Logger;
+}
+
+/**
+ * The workers of time-driven tiers: `tiers` (due re-evaluation, nightly recompute; one job
+ * at a time) and `wecom-outbound` (tier.tag → mark_tag). Not started (autorun off).
+ */
+export function createTierWorkers(deps: TierWorkerDeps): Worker[] {
+  const tiers = new Worker<RecomputeJobData>(
+    QUEUE_NAMES.tiers,
+    async (job: Job<RecomputeJobData>) => {
+      const log = deps.log.child({ queue: job.queueName, jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1 });
+      if (job.name === TIERS_DUE_JOB_NAME) {
+        const stats = await runDueTiers(deps.tiers);
+        if (stats.due > 0) log.info(stats, 'due tiers re-evaluated');
+        return stats;
+      }
+      if (job.name === TIERS_RECOMPUTE_JOB_NAME) {
+        const started = Date.now();
+        const stats = await runRecomputeAll(deps.tiers, job);
+        log.info({ ...stats, ms: Date.now() - started }, 'all tiers recomputed');
+        return stats;
+      }
+      throw new Error(`unknown job ${job.name}`);
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: false },
+  );
+  const outbound = createOutboundWorker({ connection: deps.connection, prefix: deps.prefix, queue: deps.outboundQueue, mirror: deps.mirror, log: deps.log });
+  for (const worker of [tiers, outbound]) {
+    worker.on('failed', (job, err) => {
+      const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
+      deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
+    });
+    worker.on('error', (err) => deps.log.debug({ queue: worker.name, err: { message: err.message } }, 'worker error'));
+  }
+  return [tiers, outbound];
+}

@@ -1,0 +1,143 @@
+import { Queue, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-batches.ts';
+import { RedisKeys } from '../../src/adapters/redis/keys.ts';
+import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
+import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import type { TierChange } from '../../src/domain/ports.ts';
+import { DAY_MS } from '../../src/domain/tiers/policy.ts';
+import { reevaluateTier } from '../../src/domain/tiers/reevaluate-tier.ts';
+import { runDueTiers, runRecomputeAll, type RecomputeJobData, type ScheduledTierDeps } from '../../src/jobs/handlers/scheduled-tiers.ts';
+import { QUEUE_NAMES, TIERS_DUE_JOB_NAME, type TierTagJobData } from '../../src/jobs/queues.ts';
+import { RECOMPUTE_CRON, upsertTierSchedules } from '../../src/jobs/schedules.ts';
+import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
+import { createTierWorkers } from '../../src/jobs/tier-workers.ts';
+import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+
+const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const TZ = 'Asia/Shanghai';
+const T0 = Date.UTC(2025, 10, 1, 2);
+const log = pino({ level: 'silent' });
+
+describe('scheduled tier jobs: due re-evaluation and resumable recompute (real Redis)', () => {
+  let redis: Redis;
+  let prefix: string;
+  let store: RedisContactStore;
+  let deps: ScheduledTierDeps;
+  let changes: TierChange[];
+  let now: number;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeEach(() => {
+    redis = connectTestRedis();
+    prefix = uniquePrefix('sched');
+    const keys = new RedisKeys(prefix);
+    store = new RedisContactStore({ redis, keys });
+    changes = [];
+    now = T0;
+    deps = {
+      batches: new RedisTierBatches({ redis, keys }), store, policy, timeZone: TZ,
+      clock: { now: () => now }, onChanges: async (c) => void changes.push(...c),
+    };
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await deleteByPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  /** `count` contacts added at T0 and tiered then (C, due when "added recently" runs out). */
+  async function addedAtT0(count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => `wm${String(i).padStart(3, '0')}`);
+    for (const id of ids) {
+      await store.upsertContact({ externalUserId: id, name: id, type: 1, gender: 'unknown', profile: {}, createdAt: T0, updatedAt: T0,
+        follows: [{ userId: 'rep', addedAt: T0, tagIds: [], status: 'active', changedAt: T0 }] });
+      await reevaluateTier(deps, id, T0);
+    }
+    return ids;
+  }
+
+  it('moves due contacts down with no new fact, and reports the changes', async () => {
+    const ids = await addedAtT0(7);
+    now = T0 + 10 * DAY_MS;
+    expect(await runDueTiers(deps)).toMatchObject({ due: 0, changed: 0 });
+
+    now = T0 + 60 * DAY_MS;
+    const stats = await runDueTiers(deps, 3);
+    expect(stats).toMatchObject({ due: 7, changed: 7, batches: 3 });
+    expect(changes.map((c) => [c.externalUserId, c.from, c.to])).toEqual(expect.arrayContaining(ids.map((id) => [id, 'C', 'D'])));
+    for (const id of ids) expect((await store.get(id))!.tier!.tier).toBe('D');
+    expect(await store.due(now, 10)).toEqual([]);
+  });
+
+  it('resumes a recompute that died mid-way from its saved cursor, with the same now', async () => {
+    await addedAtT0(20);
+    let data: RecomputeJobData = {};
+    let progress: unknown = 0;
+    let saves = 0;
+    const job = {
+      get data() { return data; },
+      get progress() { return progress as number; },
+      updateData: async (d: RecomputeJobData) => void (data = d),
+      updateProgress: async (p: unknown) => {
+        if (++saves === 3) throw new Error('worker died');
+        progress = p;
+      },
+    };
+    now = T0 + 60 * DAY_MS;
+    await expect(runRecomputeAll(deps, job, 5)).rejects.toThrow('worker died');
+    expect(data.now).toBe(T0 + 60 * DAY_MS);
+    expect(progress).toMatchObject({ scanned: 10 });
+
+    now = T0 + 61 * DAY_MS;
+    const stats = await runRecomputeAll(deps, job, 5);
+    // 10 saved + the 5 still in C after the saved cursor; starting over would scan 10 + 20.
+    expect(stats).toMatchObject({ scanned: 15 });
+    expect(new Set(changes.map((c) => c.externalUserId)).size).toBe(20);
+    expect(changes.every((c) => c.to === 'D' && c.at === T0 + 60 * DAY_MS)).toBe(true);
+    // Finished: a further retry of the same job does no work.
+    expect(await runRecomputeAll(deps, job, 5)).toMatchObject({ cursor: null });
+    expect(changes).toHaveLength(20);
+  });
+
+  it('upserts the schedules once (every minute; nightly in the business time zone) and runs due jobs one at a time', async () => {
+    const tiers = new Queue(QUEUE_NAMES.tiers, { connection: redis, prefix });
+    const outbound = new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: redis, prefix });
+    closers.push(() => tiers.close(), () => outbound.close());
+    await upsertTierSchedules(tiers, TZ);
+    await upsertTierSchedules(tiers, TZ);
+    const schedulers = await tiers.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.every ?? s.pattern, s.tz ?? null]).sort()).toEqual([
+      ['tiers-due', 60_000, null],
+      ['tiers-recompute', RECOMPUTE_CRON, TZ],
+    ]);
+    expect(await tiers.getGlobalConcurrency()).toBe(1);
+
+    // A due job through the worker: its changes become tier.tag jobs.
+    await tiers.removeJobScheduler('tiers-due');
+    await tiers.removeJobScheduler('tiers-recompute');
+    await tiers.drain(true);
+    await addedAtT0(3);
+    now = T0 + 60 * DAY_MS;
+    const connection = connectTestRedis();
+    const workers: Worker[] = createTierWorkers({
+      connection, prefix, log, outboundQueue: outbound,
+      tiers: { ...deps, onChanges: tierTagEnqueuer(outbound) },
+      mirror: { store, catalog: { ids: () => new Promise(() => undefined), refresh: () => new Promise(() => undefined) }, api: { markTag: async () => undefined } },
+    });
+    closers.push(async () => {
+      await Promise.all(workers.map((w) => w.close(true)));
+      connection.disconnect();
+    });
+    void workers[0]!.run();
+    const job = await tiers.add(TIERS_DUE_JOB_NAME, {});
+    const deadline = Date.now() + 10_000;
+    while (!(await job.isCompleted()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect((await tiers.getJob(job.id!))!.returnvalue).toMatchObject({ due: 3, changed: 3 });
+    const tagJobs = await outbound.getJobs(['wait']);
+    expect(tagJobs.map((j) => [j.data.externalUserId, j.data.tier]).sort()).toEqual([['wm000', 'D'], ['wm001', 'D'], ['wm002', 'D']]);
+    expect(await outbound.getGlobalConcurrency()).toBe(5);
+  });
+});
