@@ -3,6 +3,7 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
+import { createApi, type ApiDeps } from './routes/api/index.ts';
 import { mountHealth, type HealthDeps } from './routes/health.ts';
 import { mountWeComCallback, type CallbackRouteDeps } from './routes/wecom-callback.ts';
 
@@ -10,6 +11,8 @@ export interface AppDeps {
   log: Logger;
   callback: CallbackRouteDeps;
   health: HealthDeps;
+  /** The /api routes for business systems; absent = not mounted. */
+  api?: ApiDeps;
 }
 
 /** Builds the Koa app; never listens (tests and main.ts do). */
@@ -31,6 +34,8 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
 
+  // /api answers its own JSON errors ({ error: { code, message } }), so it sits inside errorHandler only as a net.
+  if (deps.api) app.use(createApi(deps.api));
   const router = new Router();
   mountWeComCallback(router, deps.callback);
   mountHealth(router, deps.health);

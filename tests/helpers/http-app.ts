@@ -9,11 +9,13 @@ import { createRedis } from '../../src/adapters/redis/connections.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { SANDBOX_CREDENTIALS } from '../../src/config/sandbox-credentials.ts';
 import { createApp } from '../../src/http/app.ts';
+import type { ApiDeps } from '../../src/http/routes/api/index.ts';
 import { CallbackIntake } from '../../src/ingress/callback-intake.ts';
 import { Spool } from '../../src/ingress/spool.ts';
 import { QUEUE_NAMES, type CallbackJobData } from '../../src/jobs/queues.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
 import type { Clock } from '../../src/shared/clock.ts';
+import type { Logger } from '../../src/shared/logger.ts';
 import { decodeAESKey } from '../../src/wecom/cipher.ts';
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
 
@@ -33,6 +35,8 @@ export interface AppHarnessOptions {
   maxBodyBytes?: number;
   /** Callback credentials; the sandbox corp's by default. */
   credentials?: { token: string; encodingAESKey: string; corpId: string };
+  /** Mounts /api with deps built on the harness's Redis connection, prefix and clock. */
+  api?: (parts: { redis: Redis; keys: RedisKeys; clock: Clock; log: Logger }) => ApiDeps;
 }
 
 export async function startAppHarness(options: AppHarnessOptions = {}): Promise<AppHarness> {
@@ -62,6 +66,7 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
       intake, metrics, clock, log,
     },
     health: { redis, queues: [queue], intake, metrics },
+    ...(options.api ? { api: options.api({ redis, keys: new RedisKeys(prefix), clock, log }) } : {}),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

@@ -1,0 +1,48 @@
+import type { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
+import type { Interaction } from '../../../domain/contacts/contact.ts';
+import { findIntentKeyword } from '../../../domain/engagement/engagement.ts';
+import { settleTier, type ApiDeps } from './deps.ts';
+import { assertNotFuture, contactNotFound } from './errors.ts';
+import { readJsonBody } from './json-body.ts';
+import { iso, presentTier } from './present.ts';
+import { InteractionInput } from './schemas/requests.ts';
+import type { InteractionAccepted } from './schemas/responses.ts';
+
+/**
+ * POST /api/interactions: a message, call or visit, once per id (201; a replay 200 with
+ * `Idempotent-Replayed: true`). Inbound text is scanned for the tier policy's buying-intent
+ * keywords and then dropped: it is neither stored nor logged.
+ */
+export function mountInteractions(router: Router, auth: Middleware, deps: ApiDeps): void {
+  router.post('/interactions', auth, async (ctx) => {
+    const input = await readJsonBody(ctx, InteractionInput, deps.maxBodyBytes);
+    assertNotFuture('body.at', input.at, deps.clock.now());
+    const interaction: Interaction = {
+      id: input.id,
+      externalUserId: input.external_userid,
+      direction: input.direction,
+      channel: input.channel,
+      at: input.at,
+      ...(input.text !== undefined ? { text: input.text } : {}),
+      ...(input.rep_userid !== undefined ? { userId: input.rep_userid } : {}),
+    };
+    const keywords = deps.policy.seed.intentKeywords;
+    const result = await deps.store.addInteraction(interaction, keywords);
+    if (result === 'unknown_contact') throw contactNotFound(interaction.externalUserId);
+    const record = await settleTier(deps, interaction.externalUserId);
+    const keyword = interaction.direction === 'inbound' ? findIntentKeyword(interaction.text, keywords) : undefined;
+    const body: z.infer<typeof InteractionAccepted> = {
+      interaction: {
+        id: interaction.id, external_userid: interaction.externalUserId, direction: input.direction, channel: input.channel,
+        at: iso(interaction.at), intent_keyword: keyword ?? null,
+      },
+      tier: record ? presentTier(record) : null,
+    };
+    ctx.status = result === 'added' ? 201 : 200;
+    if (result === 'duplicate') ctx.set('Idempotent-Replayed', 'true');
+    ctx.body = body;
+    deps.log.debug({ id: interaction.id, externalUserId: interaction.externalUserId, result }, 'interaction taken');
+  });
+}

@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import type { ContactRecord, TierChange } from '../../../domain/ports.ts';
+import type { TierOverride } from '../../../domain/tiers/assess-tier.ts';
+import { LIFECYCLE_LABELS } from '../../../domain/tiers/lifecycle.ts';
+import { TIER_LABELS } from '../../../domain/tiers/policy.ts';
+import { GRADE_LABELS, QUADRANT_LABELS } from '../../../domain/value/value-score.ts';
+import type { ContactDetail, ContactSummary, HistoryEntry, OverrideView, TierView } from './schemas/responses.ts';
+
+/** Domain records → API JSON (snake_case, ISO times, zh labels). */
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
+
+function presentOverride(o: TierOverride): z.infer<typeof OverrideView> {
+  return { tier: o.tier, label: TIER_LABELS[o.tier], by: o.by, reason: o.reason, at: iso(o.at), until: isoOrNull(o.until) };
+}
+
+/** The stored tier with its reasons and the override (if any) shown as such. */
+export function presentTier(record: ContactRecord): z.infer<typeof TierView> | null {
+  const t = record.tier;
+  if (!t) return null;
+  return {
+    tier: t.tier, label: TIER_LABELS[t.tier], source: t.source, reasons: t.reasons,
+    since: iso(t.since), next_review_at: isoOrNull(t.nextReviewAt),
+    override: record.override ? presentOverride(record.override) : null,
+  };
+}
+
+export function presentHistory(change: TierChange): z.infer<typeof HistoryEntry> {
+  return { from: change.from, to: change.to, at: iso(change.at), source: change.source, reasons: change.reasons };
+}
+
+export function presentContact(record: ContactRecord, history: TierChange[]): z.infer<typeof ContactDetail> {
+  const { contact: c, engagement: e, orders: o, value: v } = record;
+  return {
+    contact: {
+      external_userid: c.externalUserId, name: c.name, type: c.type, gender: c.gender,
+      corp_name: c.corpName ?? null, avatar: c.avatar ?? null, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
+    },
+    follows: c.follows.map((f) => ({
+      userid: f.userId, remark: f.remark ?? null, added_at: iso(f.addedAt), add_way: f.addWay ?? null,
+      state: f.state ?? null, tag_ids: f.tagIds, status: f.status, changed_at: iso(f.changedAt),
+    })),
+    profile: c.profile,
+    engagement: {
+      added_at: isoOrNull(e.addedAt), inbound: e.inbound.map(iso), pushes: e.pushes.map(iso),
+      intents: e.intents.map((i) => ({ at: iso(i.at), keyword: i.keyword })), paid_orders: e.paidOrders.map(iso),
+      customer_left: e.customerLeft,
+    },
+    orders: { count: o.count, amount: o.amount, profit: o.profit, paid: o.paid, avg_days_late: o.paid === 0 ? 0 : o.daysLate / o.paid },
+    tier: presentTier(record),
+    lifecycle: record.tier ? { stage: record.tier.lifecycle, label: LIFECYCLE_LABELS[record.tier.lifecycle] } : null,
+    value: v
+      ? { score: v.score, grade: v.grade, grade_label: GRADE_LABELS[v.grade], quadrant: v.quadrant, quadrant_label: v.quadrant ? QUADRANT_LABELS[v.quadrant] : null }
+      : null,
+    history: history.map(presentHistory),
+  };
+}
+
+export function presentSummary(record: ContactRecord): z.infer<typeof ContactSummary> {
+  const { contact: c, tier: t } = record;
+  return {
+    external_userid: c.externalUserId, name: c.name, corp_name: c.corpName ?? null,
+    tier: t?.tier ?? null, tier_label: t ? TIER_LABELS[t.tier] : null, tier_source: t?.source ?? null,
+    lifecycle: t?.lifecycle ?? null,
+    reps: c.follows.filter((f) => f.status === 'active').map((f) => f.userId),
+    updated_at: iso(c.updatedAt),
+  };
+}

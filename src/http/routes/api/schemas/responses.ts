@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { ProfileFields } from './requests.ts';
+import { TierCode, TimeOutput } from './common.ts';
+import { named } from './registry.ts';
+
+/**
+ * What the API answers with. Presenters (../present.ts) are typed by these schemas, so the
+ * code cannot answer a shape the OpenAPI document does not describe.
+ */
+export const OverrideView = named(
+  z.object({ tier: TierCode, label: z.string(), by: z.string().describe('The API client or rep who set it.'), reason: z.string(), at: TimeOutput, until: TimeOutput.nullable() }),
+  { id: 'TierOverride', description: 'A manual tier: it wins over the rules until `until` (or until removed).' },
+);
+
+export const TierView = named(
+  z.object({
+    tier: TierCode,
+    label: z.string().describe('zh-CN name of the tier, e.g. 成交.'),
+    source: z.enum(['rules', 'override']),
+    reasons: z.array(z.string()).describe('Why, in zh-CN, as a rep reads it.'),
+    since: TimeOutput,
+    next_review_at: TimeOutput.nullable().describe('When time alone can next change the tier; null = only a new fact can.'),
+    override: OverrideView.nullable(),
+  }),
+  { id: 'TierView' },
+);
+
+export const HistoryEntry = named(
+  z.object({ from: TierCode.nullable(), to: TierCode, at: TimeOutput, source: z.enum(['rules', 'override']), reasons: z.array(z.string()) }),
+  { id: 'TierHistoryEntry' },
+);
+
+export const ContactDetail = named(
+  z.object({
+    contact: z.object({
+      external_userid: z.string(),
+      name: z.string(),
+      type: z.union([z.literal(1), z.literal(2)]).describe('1 = WeChat user, 2 = WeCom user.'),
+      gender: z.enum(['unknown', 'male', 'female']),
+      corp_name: z.string().nullable(),
+      avatar: z.string().nullable(),
+      created_at: TimeOutput,
+      updated_at: TimeOutput,
+    }),
+    follows: z.array(z.object({
+      userid: z.string(),
+      remark: z.string().nullable(),
+      added_at: TimeOutput,
+      add_way: z.number().int().nullable(),
+      state: z.string().nullable().describe('The 「联系我」 state (channel) the customer came through.'),
+      tag_ids: z.array(z.string()),
+      status: z.enum(['active', 'removed_by_rep', 'removed_by_customer']),
+      changed_at: TimeOutput,
+    })),
+    profile: ProfileFields,
+    engagement: z.object({
+      added_at: TimeOutput.nullable(),
+      inbound: z.array(TimeOutput).describe('Recent customer messages, oldest first.'),
+      pushes: z.array(TimeOutput).describe('Recent messages from us, oldest first.'),
+      intents: z.array(z.object({ at: TimeOutput, keyword: z.string() })),
+      paid_orders: z.array(TimeOutput),
+      customer_left: z.boolean().describe('The customer removed every rep.'),
+    }).describe('The summary the tier is computed from.'),
+    orders: z.object({ count: z.number().int(), amount: z.number(), profit: z.number(), paid: z.number().int(), avg_days_late: z.number() }),
+    tier: TierView.nullable(),
+    lifecycle: z.object({ stage: z.enum(['potential', 'new', 'loyal', 'churned']), label: z.string() }).nullable(),
+    value: z.object({
+      score: z.number().min(0).max(100),
+      grade: z.enum(['high', 'mid', 'low']),
+      grade_label: z.string(),
+      quadrant: z.enum(['star', 'flow', 'stream', 'burden']).nullable(),
+      quadrant_label: z.string().nullable(),
+    }).nullable().describe('From the nightly value scoring; null until it ran.'),
+    history: z.array(HistoryEntry).describe('Latest tier changes, newest first.'),
+  }),
+  { id: 'ContactDetail' },
+);
+
+export const ContactSummary = named(
+  z.object({
+    external_userid: z.string(),
+    name: z.string(),
+    corp_name: z.string().nullable(),
+    tier: TierCode.nullable(),
+    tier_label: z.string().nullable(),
+    tier_source: z.enum(['rules', 'override']).nullable(),
+    lifecycle: z.enum(['potential', 'new', 'loyal', 'churned']).nullable(),
+    reps: z.array(z.string()).describe('Reps with an active relation.'),
+    updated_at: TimeOutput,
+  }),
+  { id: 'ContactSummary' },
+);
+
+export const ContactPage = named(
+  z.object({ items: z.array(ContactSummary), next_cursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null at the end.') }),
+  { id: 'ContactPage' },
+);
+
+export const OrderAccepted = named(
+  z.object({
+    order: z.object({
+      order_id: z.string(), external_userid: z.string(), amount: z.number(), cost: z.number().nullable(), profit: z.number().nullable(),
+      paid_at: TimeOutput.nullable(), due_at: TimeOutput.nullable(), days_late: z.number().int().nullable(),
+      product: z.string().nullable(), region: z.string().nullable(),
+    }),
+    tier: TierView.nullable(),
+  }),
+  { id: 'OrderAccepted', description: '201 when recorded, 200 (header Idempotent-Replayed: true) when this order_id was already recorded.' },
+);
+
+export const InteractionAccepted = named(
+  z.object({
+    interaction: z.object({
+      id: z.string(), external_userid: z.string(), direction: z.enum(['inbound', 'outbound']), channel: z.enum(['message', 'call', 'visit']),
+      at: TimeOutput, intent_keyword: z.string().nullable().describe('The buying-intent keyword found in the text, if any.'),
+    }),
+    tier: TierView.nullable(),
+  }),
+  { id: 'InteractionAccepted' },
+);
+
+export const ProfileResult = named(z.object({ external_userid: z.string(), profile: ProfileFields }), { id: 'ProfileResult' });
+
+export const TierResult = named(z.object({ external_userid: z.string(), tier: TierView.nullable() }), { id: 'TierResult' });
+
+export const TiersSummary = named(
+  z.object({
+    rep: z.string().nullable(),
+    total: z.number().int(),
+    tiers: z.array(z.object({ tier: TierCode, label: z.string(), count: z.number().int() })),
+  }),
+  { id: 'TiersSummary' },
+);
+
+export const ErrorBody = named(
+  z.object({
+    error: z.object({
+      code: z.string().describe('Stable snake_case code, e.g. contact_not_found, validation_failed.'),
+      message: z.string().describe('For people; may change.'),
+      details: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+    }),
+  }),
+  { id: 'Error' },
+);
