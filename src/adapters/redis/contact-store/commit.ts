@@ -1,16 +1,16 @@
-import type { ChainableCommander, Redis, Result } from 'ioredis';
-import { COMMIT_CONTACT_LUA } from '../scripts/commit-contact.ts';
+import type { Redis, Result } from 'ioredis';
+import { COMMIT_CONTACTS_LUA } from '../scripts/commit-contacts.ts';
 import type { IndexOp } from './indexes.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    fenjiCommitContact(numKeys: number, ...keysAndArgs: (string | number)[]): Result<string, Context>;
+    fenjiCommitContacts(numKeys: number, ...keysAndArgs: (string | number)[]): Result<string[], Context>;
   }
 }
 
 export type CommitResult = 'ok' | 'conflict' | 'duplicate';
 
-/** One compare-and-set of a contact record with its index writes (scripts/commit-contact.ts). */
+/** One compare-and-set of a contact record with its index writes (scripts/commit-contacts.ts). */
 export interface Commit {
   key: string;
   /** 'hot': expected and next are hot halves and the stored cold half is kept. Default 'all'. */
@@ -23,38 +23,62 @@ export interface Commit {
   ops: IndexOp[];
 }
 
+/** Commits per script call in a batch: a few ms of Redis time, so other clients barely wait. */
+const CHUNK = 100;
+
 /** Registers the script on a connection (idempotent; ioredis caches the SHA). */
 export function defineCommitCommand(redis: Redis): void {
-  if (typeof (redis as Partial<Redis>).fenjiCommitContact !== 'function') {
-    redis.defineCommand('fenjiCommitContact', { lua: COMMIT_CONTACT_LUA });
+  if (typeof (redis as Partial<Redis>).fenjiCommitContacts !== 'function') {
+    redis.defineCommand('fenjiCommitContacts', { lua: COMMIT_CONTACTS_LUA });
   }
 }
 
 export async function runCommit(redis: Redis, commit: Commit): Promise<CommitResult> {
-  const [numKeys, ...rest] = commitArguments(commit);
-  return (await redis.fenjiCommitContact(numKeys as number, ...rest)) as CommitResult;
+  const [result] = await runCommits(redis, [commit]);
+  return result!;
 }
 
-export function queueCommit(pipeline: ChainableCommander, commit: Commit): void {
-  const [numKeys, ...rest] = commitArguments(commit);
-  pipeline.fenjiCommitContact(numKeys as number, ...rest);
+/** Runs the commits in script calls of CHUNK (pipelined); one result per commit, in order. */
+export async function runCommits(redis: Redis, commits: Commit[]): Promise<CommitResult[]> {
+  if (commits.length === 0) return [];
+  if (commits.length <= CHUNK) {
+    const [numKeys, ...rest] = commitArguments(commits);
+    return (await redis.fenjiCommitContacts(numKeys as number, ...rest)) as CommitResult[];
+  }
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < commits.length; i += CHUNK) {
+    const [numKeys, ...rest] = commitArguments(commits.slice(i, i + CHUNK));
+    pipeline.fenjiCommitContacts(numKeys as number, ...rest);
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.flatMap(([err, reply]) => {
+    if (err) throw err;
+    return reply as CommitResult[];
+  });
 }
 
 /** `[numKeys, ...keys, ...argv]` for the script; keys are deduplicated and referenced by position. */
-export function commitArguments(commit: Commit): (string | number)[] {
-  const keys = [commit.key];
+export function commitArguments(commits: Commit[]): (string | number)[] {
+  const keys: string[] = [];
+  const positions = new Map<string, number>();
   const position = (key: string): number => {
-    const found = keys.indexOf(key);
-    if (found >= 0) return found + 1;
-    keys.push(key);
-    return keys.length;
+    let found = positions.get(key);
+    if (found === undefined) {
+      keys.push(key);
+      found = keys.length;
+      positions.set(key, found);
+    }
+    return found;
   };
-  const guardPosition = commit.guard ? position(commit.guard.key) : 0;
-  const argv: (string | number)[] = [commit.mode ?? 'all', commit.expected ?? '', commit.next, guardPosition, commit.guard?.member ?? ''];
-  for (const op of commit.ops) {
-    if (op.op === 'Z+') argv.push('Z+', position(op.key), op.score, op.member);
-    else if (op.op === 'Z-') argv.push('Z-', position(op.key), op.member);
-    else argv.push('L', position(op.key), op.value, op.cap);
+  const argv: (string | number)[] = [commits.length];
+  for (const commit of commits) {
+    argv.push(position(commit.key), commit.mode ?? 'all', commit.expected ?? '', commit.next);
+    argv.push(commit.guard ? position(commit.guard.key) : 0, commit.guard?.member ?? '', commit.ops.length);
+    for (const op of commit.ops) {
+      if (op.op === 'Z+') argv.push('Z+', position(op.key), op.score, op.member);
+      else if (op.op === 'Z-') argv.push('Z-', position(op.key), op.member);
+      else argv.push('L', position(op.key), op.value, op.cap);
+    }
   }
   return [keys.length, ...keys, ...argv];
 }

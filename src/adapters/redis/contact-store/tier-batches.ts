@@ -1,10 +1,10 @@
-import type { ChainableCommander, Redis, Result } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import type { StoredTier, TierChange } from '../../../domain/ports.ts';
 import type { TierInputs } from '../../../domain/tiers/reevaluate-tier.ts';
 import type { RedisKeys } from '../keys.ts';
 import { SCAN_HOT_RECORDS_LUA } from '../scripts/scan-hot-records.ts';
 import { decodeHot, encodeHot, hotOf } from './codec.ts';
-import { defineCommitCommand, queueCommit } from './commit.ts';
+import { defineCommitCommand, runCommits, type Commit } from './commit.ts';
 import { decodeCursor, encodeCursor, type ListPosition } from './cursor.ts';
 import { historyOp, indexChanges, type Segment } from './indexes.ts';
 
@@ -84,22 +84,14 @@ export class RedisTierBatches {
 
   /** Writes each tier if its hot half is still the version read; returns the ids that were not. */
   async saveIfUnchanged(writes: TierWrite[]): Promise<string[]> {
-    if (writes.length === 0) return [];
-    const pipeline: ChainableCommander = this.redis.pipeline();
-    for (const { input, tier, change } of writes) {
+    const commits = writes.map(({ input, tier, change }): Commit => {
       const id = input.externalUserId;
       const ops = indexChanges(this.keys, id, { tier: input.tier, reps: input.reps }, { tier, reps: input.reps });
       if (change) ops.push(historyOp(this.keys, change));
-      const next = encodeHot({ ...input, tier });
-      queueCommit(pipeline, { key: this.keys.contact(id), mode: 'hot', expected: input.version, next, ops });
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    const stale: string[] = [];
-    replies.forEach(([err, reply], i) => {
-      if (err) throw err;
-      if (reply !== 'ok') stale.push(writes[i]!.input.externalUserId);
+      return { key: this.keys.contact(id), mode: 'hot', expected: input.version, next: encodeHot({ ...input, tier }), ops };
     });
-    return stale;
+    const results = await runCommits(this.redis, commits);
+    return writes.filter((_, i) => results[i] !== 'ok').map((w) => w.input.externalUserId);
   }
 
   private inputs(externalUserId: string, hot: string): VersionedTierInputs {
