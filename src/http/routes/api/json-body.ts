@@ -35,23 +35,43 @@ export function parseInput<S extends z.ZodType>(where: 'query' | 'params', schem
   return parsed.data;
 }
 
-async function readText(ctx: Context, limit: number): Promise<string> {
+/**
+ * Collects the body up to `limit`. Past it, stops collecting but lets the rest drain
+ * (resume), so the socket stays usable and the client reads the 413 instead of a reset.
+ */
+function readText(ctx: Context, limit: number): Promise<string> {
+  const req = ctx.req;
   const tooLarge = () => new ApiError('body_too_large', `body exceeds ${limit} bytes`, 413);
   const declared = Number(ctx.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
-    ctx.req.resume();
-    throw tooLarge();
+    req.resume();
+    return Promise.reject(tooLarge());
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // destroyOnReturn off: leaving the loop early must not destroy the socket before the 413 goes out.
-  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false })) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      ctx.req.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      cleanup();
+      req.resume();
+      reject(tooLarge());
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
