@@ -33,6 +33,8 @@ describe('loadConfig: mode', () => {
     expect(config.http).toEqual({ port: 3000, host: '0.0.0.0' });
     expect(config.dataDir).toBe(path.resolve('/srv/fenji', 'data'));
     expect(config.timezone).toBe('Asia/Shanghai');
+    expect(config.tiersFile).toBe(path.resolve('/srv/fenji', 'config/tiers.jsonc'));
+    expect(loadConfig({ FENJI_TIERS_FILE: '/etc/fenji/tiers.jsonc' }).tiersFile).toBe('/etc/fenji/tiers.jsonc');
     expect(config.worker.concurrency).toBe(8);
     expect(config.log).toEqual({ level: 'info', pretty: false });
   });

@@ -24,6 +24,8 @@ export interface Config {
   http: { port: number; host: string };
   dataDir: string;
   timezone: string;
+  /** Absolute path of the tier rules file (FENJI_TIERS_FILE). */
+  tiersFile: string;
   /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
@@ -115,6 +117,7 @@ export function loadConfig(
     http: { port: e.PORT, host: e.HOST },
     dataDir: path.resolve(cwd, e.DATA_DIR),
     timezone: e.FENJI_TIMEZONE,
+    tiersFile: path.resolve(cwd, e.FENJI_TIERS_FILE),
     sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
     api: { tokens: e.FENJI_API_TOKENS ?? [] },

@@ -65,6 +65,8 @@ export const envSchema = z.object({
       }
     }, 'must be an IANA time zone such as Asia/Shanghai')
     .default('Asia/Shanghai'),
+  /** The commented tier rules (config/tiers.jsonc); read and checked at start-up. */
+  FENJI_TIERS_FILE: z.string().min(1).default('config/tiers.jsonc'),
   SANDBOX_PORT: intFromString(0, 65_535).default(4100),
   /** Clients of the HTTP API (/api/*) as `name:token,…`; absent = the API is off. */
   FENJI_API_TOKENS: apiTokensSchema.optional(),
