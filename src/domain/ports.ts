@@ -83,3 +83,20 @@ export interface ContactStore {
   history(externalUserId: string, limit: number): Promise<TierChange[]>;
   tierCounts(rep?: string): Promise<Record<Tier, number>>;
 }
+
+/**
+ * WeCom's view of one customer and its relations (externalcontact/get), as a Contact:
+ * relations `active`, profile empty. null when WeCom no longer has a relation with this
+ * customer (84061) or does not know the id (40096).
+ */
+export interface ContactDirectory {
+  getContact(externalUserId: string): Promise<Contact | null>;
+}
+
+/** Which tier a relation's corp tags name (the tier tag group); null when none does. */
+export interface TierTagCatalog {
+  tierOfTagIds(tagIds: readonly string[]): Promise<Tier | null>;
+}
+
+/** Told about stored tier changes, e.g. to mirror them as WeCom corp tags. */
+export type TierChangesListener = (changes: readonly TierChange[]) => Promise<void>;

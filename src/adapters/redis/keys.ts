@@ -65,6 +65,16 @@ export class RedisKeys {
     return `${this.prefix}:wecom:tier-tags`;
   }
 
+  /** String, the kf/sync_msg next_cursor of one 微信客服 account, saved after its page is stored. Permanent. */
+  kfCursor(openKfId: string): string {
+    return `${this.prefix}:wecom:kf-cursor:${openKfId}`;
+  }
+
+  /** String lock (SET NX PX, random owner) held while one kf account's messages are synced. */
+  kfSyncLock(openKfId: string): string {
+    return `${this.prefix}:wecom:kf-lock:${openKfId}`;
+  }
+
   /** String, ms epoch of the last heartbeat job a worker ran (no TTL; overwritten). */
   heartbeat(): string {
     return `${this.prefix}:system:heartbeat`;

@@ -1,0 +1,67 @@
+import type { Contact, FollowRelation, Gender } from '../../domain/contacts/contact.ts';
+import type { ContactDirectory } from '../../domain/ports.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { ExternalContact, FollowUser, WeComApi } from './endpoints.ts';
+import { WeComApiError } from './errors.ts';
+
+/** 84061: no relation with any member any more; 40096: WeCom does not know the id (WECOM.md §3.2). */
+const RELATION_GONE_ERRCODES: ReadonlySet<number> = new Set([84061, 40096]);
+
+const GENDERS: Readonly<Record<number, Gender>> = { 1: 'male', 2: 'female' };
+
+/** WeCom follow_user → a domain relation: seconds → ms, enterprise tags (type 1) only. */
+export function toFollowRelation(f: FollowUser): FollowRelation {
+  const addedAt = f.createtime * 1000;
+  return {
+    userId: f.userid,
+    ...(f.remark ? { remark: f.remark } : {}),
+    addedAt,
+    ...(f.add_way === undefined ? {} : { addWay: f.add_way }),
+    ...(f.state ? { state: f.state } : {}),
+    tagIds: (f.tags ?? []).flatMap((t) => (t.type === 1 && t.tag_id ? [t.tag_id] : [])),
+    status: 'active',
+    changedAt: addedAt,
+  };
+}
+
+/** WeCom external_contact + follow_user → a domain Contact (profile empty, times = `now`). */
+export function toContact(c: ExternalContact, followUsers: readonly FollowUser[], now: number): Contact {
+  return {
+    externalUserId: c.external_userid,
+    name: c.name,
+    type: c.type === 2 ? 2 : 1,
+    gender: GENDERS[c.gender] ?? 'unknown',
+    ...(c.corp_name ? { corpName: c.corp_name } : {}),
+    ...(c.avatar ? { avatar: c.avatar } : {}),
+    follows: followUsers.map(toFollowRelation),
+    profile: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * The ContactDirectory port over externalcontact/get, following next_cursor for customers
+ * with more than 500 follow users. A relation WeCom no longer has reads as null.
+ */
+export class WeComContactDirectory implements ContactDirectory {
+  constructor(
+    private readonly api: Pick<WeComApi, 'getExternalContact'>,
+    private readonly clock: Clock,
+  ) {}
+
+  async getContact(externalUserId: string): Promise<Contact | null> {
+    try {
+      let page = await this.api.getExternalContact(externalUserId);
+      const followUsers = [...page.follow_user];
+      while (page.next_cursor) {
+        page = await this.api.getExternalContact(externalUserId, page.next_cursor);
+        followUsers.push(...page.follow_user);
+      }
+      return toContact(page.external_contact, followUsers, this.clock.now());
+    } catch (err) {
+      if (err instanceof WeComApiError && RELATION_GONE_ERRCODES.has(err.errcode)) return null;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Contact, Interaction } from './contact.ts';
+import type { ContactDirectory, TierChange } from '../ports.ts';
+import { settleTiers, type SettleDeps } from './settle-tiers.ts';
+
+export interface RecordInteractionsDeps extends SettleDeps {
+  directory: ContactDirectory;
+}
+
+export interface RecordedInteractions {
+  added: number;
+  duplicate: number;
+  /** Contacts that were new to the archive and were read from WeCom (or recorded bare). */
+  discovered: number;
+  changes: TierChange[];
+}
+
+/**
+ * Stores interactions (idempotent by id: a replay or an overlapping page adds nothing),
+ * then re-evaluates every contact they touch. A contact the archive does not know yet is
+ * read from WeCom first; one WeCom has no relation with (a 微信客服 customer who never
+ * added a rep) is recorded bare, so the messages still count.
+ */
+export async function recordInteractions(
+  deps: RecordInteractionsDeps,
+  interactions: readonly Interaction[],
+  now: number,
+): Promise<RecordedInteractions> {
+  const keywords = deps.policy.seed.intentKeywords;
+  const result: RecordedInteractions = { added: 0, duplicate: 0, discovered: 0, changes: [] };
+  for (const interaction of interactions) {
+    let outcome = await deps.store.addInteraction(interaction, keywords);
+    if (outcome === 'unknown_contact') {
+      const contact = (await deps.directory.getContact(interaction.externalUserId)) ?? bareContact(interaction.externalUserId, now);
+      // An add event may have stored it meanwhile, with better relations than this read.
+      if (!(await deps.store.get(interaction.externalUserId))) {
+        await deps.store.upsertContact(contact);
+        result.discovered += 1;
+      }
+      outcome = await deps.store.addInteraction(interaction, keywords);
+    }
+    if (outcome === 'added') result.added += 1;
+    else if (outcome === 'duplicate') result.duplicate += 1;
+  }
+  // Duplicates too: a retry after a crash between storing and re-evaluating must settle.
+  result.changes = await settleTiers(deps, interactions.map((i) => i.externalUserId), now);
+  return result;
+}
+
+/** What we know of a customer WeCom has no relation for: the id, nothing else. */
+function bareContact(externalUserId: string, now: number): Contact {
+  return { externalUserId, name: '', type: 1, gender: 'unknown', follows: [], profile: {}, createdAt: now, updatedAt: now };
+}
