@@ -3,10 +3,17 @@ import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from './adapters/redis/connections.ts';
 import { RedisKeys } from './adapters/redis/keys.ts';
+import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
+import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
+import { WeComClient } from './adapters/wecom-api/client.ts';
+import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
+import { WeComApi } from './adapters/wecom-api/endpoints.ts';
 import type { Config } from './config/load-config.ts';
+import { loadPolicies, type Policies } from './config/load-tier-policy.ts';
+import type { ContactChangeDeps } from './domain/contacts/apply-contact-change.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
-import { QUEUE_NAMES, type CallbackJobData } from './jobs/queues.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type KfSyncJobData } from './jobs/queues.ts';
 import { createWorkers } from './jobs/workers.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -20,13 +27,21 @@ export interface Container {
   keys: RedisKeys;
   metrics: Metrics;
   producer: Redis;
-  queues: { callbacks: Queue<CallbackJobData>; system: Queue };
+  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData> };
   intake: CallbackIntake;
+  policies: Policies;
+  store: RedisContactStore;
+  wecom: WeComApi;
+  /** What relation events and interactions are turned into facts with (hooks optional). */
+  contacts: ContactChangeDeps;
   startWorkers(): Worker[];
   close(): Promise<void>;
 }
 
+/** @throws ConfigError when the tier rules file (FENJI_TIERS_FILE) is unreadable or wrong. */
 export function createContainer(config: Config, log: Logger, clock: Clock = systemClock): Container {
+  // First, before any connection exists: a bad rules file stops start-up cleanly.
+  const policies = loadPolicies(config.tiersFile);
   const keys = new RedisKeys(config.redis.keyPrefix);
   const metrics = createMetrics();
   const producer = createRedis(config.redis.url, 'producer', log);
@@ -34,20 +49,32 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   const queues = {
     callbacks: new Queue<CallbackJobData>(QUEUE_NAMES.callbacks, { connection: producer, prefix }),
     system: new Queue(QUEUE_NAMES.system, { connection: producer, prefix }),
+    kf: new Queue<KfSyncJobData>(QUEUE_NAMES.kf, { connection: producer, prefix }),
   };
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
   }
   const spool = new Spool<CallbackJobData>(path.join(config.dataDir, 'spool'));
   const intake = new CallbackIntake({ queue: queues.callbacks, redis: producer, keys, spool, log: log.child({ component: 'intake' }) });
+  const store = new RedisContactStore({ redis: producer, keys });
+  const { apiBase, corpId, agentId, secret } = config.wecom;
+  const wecom = new WeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));
+  const contacts: ContactChangeDeps = {
+    store,
+    directory: new WeComContactDirectory(wecom, clock),
+    policy: policies.tiers,
+    timeZone: config.timezone,
+  };
 
   const closers: (() => Promise<unknown>)[] = [];
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts,
     startWorkers() {
       workerRedis = createRedis(config.redis.url, 'worker', log);
+      // kf cursors advance one sync at a time across every worker process.
+      queues.kf.setGlobalConcurrency(1).catch((err: unknown) => log.warn({ err }, 'kf queue: global concurrency not set'));
       const workers = createWorkers({
         connection: workerRedis,
         prefix,
@@ -55,6 +82,14 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         concurrency: config.worker.concurrency,
         metrics,
         log: log.child({ component: 'worker' }),
+        callbacks: {
+          contacts,
+          clock,
+          enqueueKfSync: async (data, jobId) => {
+            await queues.kf.add(KF_SYNC_JOB_NAME, data, { ...KF_SYNC_JOB_OPTIONS, jobId });
+          },
+        },
+        kf: { api: wecom, state: new RedisKfSyncState(producer, keys), contacts, clock },
       });
       for (const worker of workers) {
         void worker.run();

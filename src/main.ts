@@ -49,7 +49,15 @@ async function main(): Promise<void> {
   }
   if (localRedis) stops.push(() => localRedis.stop());
 
-  const container = createContainer(config, log);
+  let container: Container;
+  try {
+    container = createContainer(config, log);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    await localRedis?.stop();
+    process.exit(1);
+  }
   stops.push(() => container.close());
   for (const warning of await redisSetupWarnings(container.producer).catch(() => [])) log.warn(warning);
 

@@ -9,6 +9,8 @@ export const QUEUE_NAMES = {
   wecomOutbound: 'wecom-outbound',
   /** Time-driven tier work: due re-evaluation and the nightly full recompute (concurrency 1). */
   tiers: 'tiers',
+  /** kf/sync_msg pulls, one at a time (global concurrency 1) so cursors never race. */
+  kf: 'kf',
 } as const;
 
 /** Payload of a `callback.handle` job: a verified, decrypted, parsed WeCom callback. */
@@ -20,6 +22,23 @@ export interface CallbackJobData {
 }
 
 export const CALLBACK_JOB_NAME = 'callback.handle';
+export const KF_SYNC_JOB_NAME = 'kf.sync';
+
+/** Payload of a `kf.sync` job: pull one 微信客服 account's new messages. */
+export interface KfSyncJobData {
+  openKfId: string;
+  /** The kf_msg_or_event callback's Token (valid 10 minutes; redacted from logs). */
+  token: string;
+  receivedAt: number;
+}
+
+/** Like callback jobs: retried with backoff, failures kept a week. */
+export const KF_SYNC_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
 export const HEARTBEAT_JOB_NAME = 'system.heartbeat';
 
 /**

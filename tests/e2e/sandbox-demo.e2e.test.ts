@@ -31,8 +31,14 @@ describe('npm run sandbox -- demo', () => {
     expect(output).toContain('王芳');
 
     await fenji.waitForLog((l) => l['msg'] === 'callback event processed' && l['kind'] === 'kf_msg_or_event');
-    const adds = fenji.logs.filter((l) => l['msg'] === 'callback event processed' && l['changeType'] === 'add_external_contact');
+    // The worker reads each added contact from the sandbox, so adds may finish after the kf event.
+    const processedAdds = () => fenji.logs.filter((l) => l['msg'] === 'callback event processed' && l['changeType'] === 'add_external_contact');
+    await fenji.waitForLog(() => processedAdds().length >= 2);
+    const adds = processedAdds();
     expect(adds).toHaveLength(2);
+    expect(adds.every((l) => l['outcome'] === 'stored')).toBe(true);
+    // The kf callback carries no text: the worker pulled the customer's message through kf/sync_msg.
+    await fenji.waitForLog((l) => l['msg'] === 'kf messages synced' && l['added'] === 1);
     expect(adds.every((l) => l['userId'] === 'zhangwei')).toBe(true);
   });
 });
