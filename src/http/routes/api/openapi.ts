@@ -36,8 +36,9 @@ function strip(schema: Json): Json {
 /** Query or path parameters from a zod object's fields. */
 function parameters(where: 'query' | 'path', schema: z.ZodObject): Json[] {
   return Object.entries(schema.shape).map(([name, field]) => {
-    const s = strip(z.toJSONSchema(field as z.ZodType, { io: 'input' }) as Json);
-    const { description, ...rest } = s;
+    // Named schemas (e.g. Tier) come back as $defs: point them at the components instead.
+    const { $defs: _defs, ...s } = strip(z.toJSONSchema(field as z.ZodType, { io: 'input' }) as Json);
+    const { description, ...rest } = JSON.parse(JSON.stringify(s).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
     return { name, in: where, required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success, schema: rest, ...(description ? { description } : {}) };
   });
 }
