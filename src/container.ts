@@ -4,16 +4,21 @@ import type { Redis } from 'ioredis';
 import { createRedis } from './adapters/redis/connections.ts';
 import { RedisKeys } from './adapters/redis/keys.ts';
 import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
+import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts';
 import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
 import { WeComApi } from './adapters/wecom-api/endpoints.ts';
+import { WeComTierTagCatalog } from './adapters/wecom-api/tier-tags.ts';
 import type { Config } from './config/load-config.ts';
 import { loadPolicies, type Policies } from './config/load-tier-policy.ts';
 import type { ContactChangeDeps } from './domain/contacts/apply-contact-change.ts';
+import type { TierChangesListener } from './domain/ports.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
-import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type KfSyncJobData } from './jobs/queues.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type KfSyncJobData, type TierTagJobData } from './jobs/queues.ts';
+import { tierTagEnqueuer } from './jobs/tier-tags/enqueue-tier-tags.ts';
+import { createTierWorkers } from './jobs/tier-workers.ts';
 import { createWorkers } from './jobs/workers.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -27,13 +32,17 @@ export interface Container {
   keys: RedisKeys;
   metrics: Metrics;
   producer: Redis;
-  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData> };
+  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue };
   intake: CallbackIntake;
   policies: Policies;
   store: RedisContactStore;
   wecom: WeComApi;
   /** What relation events and interactions are turned into facts with (hooks optional). */
   contacts: ContactChangeDeps;
+  /** The tier tag group in WeCom (客户分级) and its tag ids. */
+  tierTags: WeComTierTagCatalog;
+  /** Every stored tier change goes here: it queues the tier.tag job mirroring it in WeCom. */
+  onTierChanges: TierChangesListener;
   startWorkers(): Worker[];
   close(): Promise<void>;
 }
@@ -50,6 +59,8 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     callbacks: new Queue<CallbackJobData>(QUEUE_NAMES.callbacks, { connection: producer, prefix }),
     system: new Queue(QUEUE_NAMES.system, { connection: producer, prefix }),
     kf: new Queue<KfSyncJobData>(QUEUE_NAMES.kf, { connection: producer, prefix }),
+    wecomOutbound: new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: producer, prefix }),
+    tiers: new Queue(QUEUE_NAMES.tiers, { connection: producer, prefix }),
   };
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
@@ -59,18 +70,22 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   const store = new RedisContactStore({ redis: producer, keys });
   const { apiBase, corpId, agentId, secret } = config.wecom;
   const wecom = new WeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));
+  const tierTags = new WeComTierTagCatalog({ api: wecom, redis: producer, keys, policy: policies.tiers, log: log.child({ component: 'tier-tags' }) });
+  const onTierChanges = tierTagEnqueuer(queues.wecomOutbound);
   const contacts: ContactChangeDeps = {
     store,
     directory: new WeComContactDirectory(wecom, clock),
     policy: policies.tiers,
     timeZone: config.timezone,
+    catalog: tierTags,
+    onTierChanges,
   };
 
   const closers: (() => Promise<unknown>)[] = [];
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges,
     startWorkers() {
       workerRedis = createRedis(config.redis.url, 'worker', log);
       // kf cursors advance one sync at a time across every worker process.
@@ -88,9 +103,18 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
           enqueueKfSync: async (data, jobId) => {
             await queues.kf.add(KF_SYNC_JOB_NAME, data, { ...KF_SYNC_JOB_OPTIONS, jobId });
           },
+          onCorpTagsChanged: () => tierTags.onCorpTagsChanged(),
         },
         kf: { api: wecom, state: new RedisKfSyncState(producer, keys), contacts, clock },
       });
+      workers.push(...createTierWorkers({
+        connection: workerRedis,
+        prefix,
+        tiers: { batches: new RedisTierBatches({ redis: producer, keys }), store, policy: policies.tiers, timeZone: config.timezone, clock, onChanges: onTierChanges },
+        mirror: { store, catalog: tierTags, api: wecom },
+        outboundQueue: queues.wecomOutbound,
+        log: log.child({ component: 'worker' }),
+      }));
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

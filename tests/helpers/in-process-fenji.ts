@@ -1,0 +1,109 @@
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { createContainer, type Container } from '../../src/container.ts';
+import { createApp } from '../../src/http/app.ts';
+import { TIERS_DUE_JOB_NAME } from '../../src/jobs/queues.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+import { decodeAESKey } from '../../src/wecom/cipher.ts';
+import { connectTestRedis, deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
+
+/** A clock the test moves by hand; Fenji, its WeCom client and the sandbox all read it. */
+export interface FakeClock extends Clock {
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function fakeClock(start: number): FakeClock {
+  let now = start;
+  return { now: () => now, set: (ms) => void (now = ms), advance: (ms) => void (now += ms) };
+}
+
+export const API_TOKEN = 'story-token-0123456789abcdef';
+
+/**
+ * Fenji's web and worker roles in this process (container, Koa app, workers) against the
+ * WeCom sandbox, on the harness's Redis under a private prefix, with a fake clock.
+ */
+export interface InProcessFenji {
+  url: string;
+  sandbox: Sandbox;
+  container: Container;
+  clock: FakeClock;
+  /** Waits until no queue has a job waiting, delayed or running (chained jobs included). */
+  settled(timeoutMs?: number): Promise<void>;
+  /** Runs one due re-evaluation job (what the every-minute scheduler does) and waits for everything it caused. */
+  runDueJob(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startInProcessFenji(options: { clock: FakeClock }): Promise<InProcessFenji> {
+  const { clock } = options;
+  const log = pino({ level: process.env['FENJI_TEST_LOG'] ?? 'silent' });
+  const sandbox = await startSandbox({ clock });
+  const prefix = uniquePrefix('story');
+  const config = loadConfig({
+    REDIS_URL: testRedisUrl(),
+    REDIS_KEY_PREFIX: prefix,
+    REDIS_AUTOSTART: 'never',
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'fenji-story-')),
+    WECOM_API_BASE: sandbox.url,
+    FENJI_API_TOKENS: `story:${API_TOKEN}`,
+  });
+  const container = createContainer(config, log, clock);
+  container.startWorkers();
+  const app = createApp({
+    log,
+    callback: {
+      secrets: { token: config.wecom.token, aes: decodeAESKey(config.wecom.encodingAESKey), corpId: config.wecom.corpId, maxAgeSeconds: config.callback.maxAgeSeconds },
+      maxBodyBytes: config.callback.maxBodyBytes,
+      intake: container.intake, metrics: container.metrics, clock, log,
+    },
+    health: { redis: container.producer, queues: Object.values(container.queues), intake: container.intake, metrics: container.metrics },
+    api: {
+      store: container.store, policy: container.policies.tiers, timeZone: config.timezone, clock, tokens: config.api.tokens,
+      onTierChanges: container.onTierChanges, log,
+    },
+  });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sandbox.setCallbackUrl(`${url}/wecom/callback`);
+
+  const queues = Object.values(container.queues);
+  async function settled(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 2) {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+      const busy = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
+      quiet = busy === 0 ? quiet + 1 : 0;
+      if (Date.now() > deadline) throw new Error(`Fenji still busy after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  }
+
+  return {
+    url, sandbox, container, clock, settled,
+    async runDueJob() {
+      await container.queues.tiers.add(TIERS_DUE_JOB_NAME, {});
+      await settled();
+    },
+    async close() {
+      await new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      });
+      await container.close();
+      await sandbox.close();
+      const redis = connectTestRedis();
+      await deleteByPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
