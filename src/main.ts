@@ -103,6 +103,16 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
       log,
     },
     health: { redis: container.producer, queues: Object.values(container.queues), intake, metrics: container.metrics },
+    api: {
+      store: container.store,
+      policy: container.policies.tiers,
+      timeZone: config.timezone,
+      clock: container.clock,
+      tokens: config.api.tokens,
+      // Tier changes an API call causes are mirrored as WeCom tags, like the worker's.
+      onTierChanges: container.onTierChanges,
+      log,
+    },
   });
   // Events spooled during a Redis outage (or before a crash) go back to the queue as soon
   // as Redis answers; replaySpool is a no-op while the spool is empty.
@@ -113,7 +123,7 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   // WeCom drops the connection after 5 s; keep-alive sockets must outlive its pooling.
   server.keepAliveTimeout = 65_000;
-  log.info({ port: config.http.port, callback: '/wecom/callback', mode: config.mode }, 'fenji listening');
+  log.info({ port: config.http.port, callback: '/wecom/callback', api: config.api.tokens.length > 0 ? config.api.tokens.map((t) => t.name) : 'off', mode: config.mode }, 'fenji listening');
   return server;
 }
 
