@@ -41,6 +41,7 @@ export async function runCommit(redis: Redis, commit: Commit): Promise<CommitRes
 /** Runs the commits in script calls of CHUNK (pipelined); one result per commit, in order. */
 export async function runCommits(redis: Redis, commits: Commit[]): Promise<CommitResult[]> {
   if (commits.length === 0) return [];
+  defineCommitCommand(redis);
   if (commits.length <= CHUNK) {
     const [numKeys, ...rest] = commitArguments(commits);
     return (await redis.fenjiCommitContacts(numKeys as number, ...rest)) as CommitResult[];
