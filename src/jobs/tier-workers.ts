@@ -1,4 +1,4 @@
-import { Worker, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
 import type { MirrorTierTagDeps } from './handlers/mirror-tier-tag.ts';
@@ -43,7 +43,7 @@ export function createTierWorkers(deps: TierWorkerDeps): Worker[] {
   const outbound = createOutboundWorker({ connection: deps.connection, prefix: deps.prefix, queue: deps.outboundQueue, mirror: deps.mirror, log: deps.log });
   for (const worker of [tiers, outbound]) {
     worker.on('failed', (job, err) => {
-      const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
+      const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
     });
     worker.on('error', (err) => deps.log.debug({ queue: worker.name, err: { message: err.message } }, 'worker error'));

@@ -1,6 +1,11 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { MarkTagRequest } from '../../adapters/wecom-api/endpoints.ts';
+import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
+import type { Contact, FollowRelation } from '../../domain/contacts/contact.ts';
+import type { ContactRecord } from '../../domain/ports.ts';
 import { tierTagJobId } from '../tier-tags/enqueue-tier-tags.ts';
-import { tierTagPlan } from './mirror-tier-tag.ts';
+import { mirrorTierTag, tierTagPlan } from './mirror-tier-tag.ts';
 
 const tags = { A: 'etA', B: 'etB', C: 'etC', D: 'etD' };
 
@@ -26,5 +31,50 @@ describe('tierTagJobId', () => {
     expect(tierTagJobId(change)).not.toBe(tierTagJobId({ ...change, to: 'C' }));
     expect(tierTagJobId(change)).not.toBe(tierTagJobId({ ...change, at: 1001 }));
     expect(tierTagJobId(change)).not.toContain(':');
+  });
+});
+
+describe('mirrorTierTag', () => {
+  const base: Omit<Contact, 'follows'> = { externalUserId: 'wm1', name: 'x', type: 1, gender: 'unknown', profile: {}, createdAt: 0, updatedAt: 0 };
+  const relation = (userId: string, tagIds: string[], status: FollowRelation['status'] = 'active'): FollowRelation =>
+    ({ userId, addedAt: 0, tagIds, status, changedAt: 0 });
+  const silent = pino({ level: 'silent' });
+
+  function deps(follows: FollowRelation[], markTag: (input: MarkTagRequest) => Promise<void>) {
+    let contact: Contact = { ...base, follows };
+    const refreshed: number[] = [];
+    return {
+      refreshed,
+      contact: () => contact,
+      deps: {
+        store: {
+          get: async () => ({ contact, tier: { tier: 'B' as const } }) as unknown as ContactRecord,
+          upsertContact: async (c: Contact) => void (contact = c),
+        },
+        catalog: { ids: async () => ({ groupId: 'g', tags }), refresh: async () => (refreshed.push(1), { groupId: 'g', tags }) },
+        api: { markTag },
+        log: silent,
+      },
+    };
+  }
+
+  it('tags active relations only, skips a gone one (84061), and records what WeCom now has', async () => {
+    const calls: MarkTagRequest[] = [];
+    const t = deps([relation('a', ['etC']), relation('b', []), relation('c', ['etC'], 'removed_by_customer')], async (input) => {
+      calls.push(input);
+      if (input.userid === 'b') throw new WeComApiError({ errcode: 84061, errmsg: 'not external contact', path: '/mark_tag' });
+    });
+    expect(await mirrorTierTag(t.deps, 'wm1')).toEqual({ tier: 'B', marked: 1, alreadyTagged: 0, gone: 1 });
+    expect(calls.map((c) => c.userid)).toEqual(['a', 'b']);
+    expect(t.contact().follows.map((f) => f.tagIds)).toEqual([['etB'], [], ['etC']]);
+  });
+
+  it('reloads the tier tags when WeCom says a tag id is invalid (40068), and fails the attempt for a retry', async () => {
+    const t = deps([relation('a', [])], async () => {
+      throw new WeComApiError({ errcode: 40068, errmsg: 'invalid tagid', path: '/mark_tag' });
+    });
+    await expect(mirrorTierTag(t.deps, 'wm1')).rejects.toBeInstanceOf(WeComApiError);
+    expect(t.refreshed).toHaveLength(1);
+    expect(t.contact().follows[0]!.tagIds).toEqual([]);
   });
 });
