@@ -70,6 +70,8 @@ describe('POST /api/orders (real Redis)', () => {
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
     }
+    const seconds = await api.call('POST', '/api/orders', { body: order({ paid_at: Math.floor(PAID / 1000) }) });
+    expect(seconds.body.error.message).toBe('body.paid_at: must be epoch milliseconds (this looks like seconds)');
     const record = await api.store.get('c1');
     expect(record?.orders.count).toBe(0);
     expect(record?.tier).toBeNull();

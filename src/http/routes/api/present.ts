@@ -6,8 +6,9 @@ import { TIER_LABELS } from '../../../domain/tiers/policy.ts';
 import { GRADE_LABELS, QUADRANT_LABELS } from '../../../domain/value/value-score.ts';
 import type { ContactDetail, ContactSummary, HistoryEntry, OverrideView, TierView } from './schemas/responses.ts';
 
-/** Domain records → API JSON (snake_case, ISO times, zh labels). */
+// Domain records → API JSON: snake_case, ISO times, zh labels next to codes.
 
+/** Epoch ms → ISO 8601 UTC, the API's time format out. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : iso(ms));
 
@@ -26,10 +27,12 @@ export function presentTier(record: ContactRecord): z.infer<typeof TierView> | n
   };
 }
 
+/** One tier history entry. */
 export function presentHistory(change: TierChange): z.infer<typeof HistoryEntry> {
   return { from: change.from, to: change.to, at: iso(change.at), source: change.source, reasons: change.reasons };
 }
 
+/** GET /api/contacts/:id: the record with its latest history entries (newest first). */
 export function presentContact(record: ContactRecord, history: TierChange[]): z.infer<typeof ContactDetail> {
   const { contact: c, engagement: e, orders: o, value: v } = record;
   return {
@@ -57,6 +60,7 @@ export function presentContact(record: ContactRecord, history: TierChange[]): z.
   };
 }
 
+/** One row of GET /api/contacts. */
 export function presentSummary(record: ContactRecord): z.infer<typeof ContactSummary> {
   const { contact: c, tier: t } = record;
   return {

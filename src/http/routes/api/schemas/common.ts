@@ -8,7 +8,10 @@ const MAX_MS = Date.UTC(2100, 0, 1);
 
 /** A time in: ISO 8601 with Z or an offset, or epoch milliseconds; parsed to epoch ms. */
 export const TimeInput = named(
-  z.union([z.iso.datetime({ offset: true }), z.number().int().min(MIN_MS).max(MAX_MS)])
+  z.union([
+    z.iso.datetime({ offset: true, error: 'must be ISO 8601 with Z or an offset (2025-11-20T10:30:00+08:00), or epoch ms' }),
+    z.number().int().min(MIN_MS, 'must be epoch milliseconds (this looks like seconds)').max(MAX_MS, 'must be before 2100'),
+  ])
     .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
     .refine((ms) => ms >= MIN_MS && ms < MAX_MS, 'must be between 2000 and 2100'),
   {
@@ -36,6 +39,7 @@ export const FactId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must no
 /** A short human text field: trimmed, non-empty, bounded. */
 export const ShortText = (max: number) => z.string().trim().min(1).max(max);
 
+/** A tier code; labels (成交…) are in the answers, not needed in requests. */
 export const TierCode = named(z.enum(['A', 'B', 'C', 'D'] as const satisfies readonly Tier[]), {
   id: 'Tier',
   description: 'A 成交 (deal), B 种子 (seed), C 潜在 (potential), D 沉默 (silent).',

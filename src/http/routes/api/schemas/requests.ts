@@ -41,6 +41,7 @@ export const InteractionInput = named(
   },
 );
 
+/** Solar (公历) or lunar (农历) birthday; the day is checked against the month (Feb 29 only if no year or a leap year). */
 export const BirthdayInput = named(
   z.strictObject({
     calendar: z.enum(['solar', 'lunar']).describe('solar (公历) or lunar (农历).'),

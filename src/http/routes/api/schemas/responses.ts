@@ -3,15 +3,16 @@ import { ProfileFields } from './requests.ts';
 import { TierCode, TimeOutput } from './common.ts';
 import { named } from './registry.ts';
 
-/**
- * What the API answers with. Presenters (../present.ts) are typed by these schemas, so the
- * code cannot answer a shape the OpenAPI document does not describe.
- */
+// Presenters (../present.ts) are typed by these schemas, so the code cannot answer a
+// shape the OpenAPI document does not describe.
+
+/** A manual tier as shown. */
 export const OverrideView = named(
   z.object({ tier: TierCode, label: z.string(), by: z.string().describe('The API client or rep who set it.'), reason: z.string(), at: TimeOutput, until: TimeOutput.nullable() }),
   { id: 'TierOverride', description: 'A manual tier: it wins over the rules until `until` (or until removed).' },
 );
 
+/** A contact's tier: reasons, source, and the override if any. */
 export const TierView = named(
   z.object({
     tier: TierCode,
@@ -25,11 +26,13 @@ export const TierView = named(
   { id: 'TierView' },
 );
 
+/** One tier change. */
 export const HistoryEntry = named(
   z.object({ from: TierCode.nullable(), to: TierCode, at: TimeOutput, source: z.enum(['rules', 'override']), reasons: z.array(z.string()) }),
   { id: 'TierHistoryEntry' },
 );
 
+/** GET /api/contacts/:id. */
 export const ContactDetail = named(
   z.object({
     contact: z.object({
@@ -76,6 +79,7 @@ export const ContactDetail = named(
   { id: 'ContactDetail' },
 );
 
+/** One row of a contact page. */
 export const ContactSummary = named(
   z.object({
     external_userid: z.string(),
@@ -91,11 +95,13 @@ export const ContactSummary = named(
   { id: 'ContactSummary' },
 );
 
+/** GET /api/contacts. */
 export const ContactPage = named(
   z.object({ items: z.array(ContactSummary), next_cursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null at the end.') }),
   { id: 'ContactPage' },
 );
 
+/** POST /api/orders. */
 export const OrderAccepted = named(
   z.object({
     order: z.object({
@@ -108,6 +114,7 @@ export const OrderAccepted = named(
   { id: 'OrderAccepted', description: '201 when recorded, 200 (header Idempotent-Replayed: true) when this order_id was already recorded.' },
 );
 
+/** POST /api/interactions. */
 export const InteractionAccepted = named(
   z.object({
     interaction: z.object({
@@ -119,10 +126,13 @@ export const InteractionAccepted = named(
   { id: 'InteractionAccepted' },
 );
 
+/** PATCH /api/contacts/:id/profile. */
 export const ProfileResult = named(z.object({ external_userid: z.string(), profile: ProfileFields }), { id: 'ProfileResult' });
 
+/** PUT and DELETE /api/contacts/:id/tier-override. */
 export const TierResult = named(z.object({ external_userid: z.string(), tier: TierView.nullable() }), { id: 'TierResult' });
 
+/** GET /api/tiers/summary. */
 export const TiersSummary = named(
   z.object({
     rep: z.string().nullable(),
@@ -132,6 +142,7 @@ export const TiersSummary = named(
   { id: 'TiersSummary' },
 );
 
+/** Every error answer. */
 export const ErrorBody = named(
   z.object({
     error: z.object({
