@@ -3,27 +3,32 @@ import { CallbackRejectedError } from '../shared/errors.ts';
 
 /**
  * Reads the raw body as UTF-8 with a hard limit, before any signature work, so an
- * unauthenticated sender cannot make us buffer megabytes.
+ * unauthenticated sender cannot make us buffer megabytes. Past the limit the rest is
+ * drained, not kept, so the client gets its 413 instead of a reset connection.
  * @throws CallbackRejectedError body_too_large (413)
  */
-export async function readRawBody(req: IncomingMessage, limit: number): Promise<string> {
+export function readRawBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    throw tooLarge(limit);
+    return Promise.reject(tooLarge(limit));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      if (!over) chunks.push(chunk);
+    });
+    req.once('end', () => (over ? reject(tooLarge(limit)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.once('error', reject);
+  });
 }
 
 function tooLarge(limit: number): CallbackRejectedError {

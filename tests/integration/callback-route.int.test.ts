@@ -64,6 +64,16 @@ describe('POST/GET /wecom/callback', () => {
     expect(await h.queue.count()).toBe(before);
   });
 
+  it('answers 413 to an oversized chunked body (no Content-Length) and keeps serving', async () => {
+    const sealed = seal(contact(17));
+    const chunks = [sealed.body, ' '.repeat(3000), ' '.repeat(3000)];
+    const body = new ReadableStream({ pull(controller) { const next = chunks.shift(); if (next === undefined) controller.close(); else controller.enqueue(new TextEncoder().encode(next)); } });
+    const res = await fetch(`${h.url}/wecom/callback?${new URLSearchParams(sealed.query)}`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'body_too_large' });
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
   it('accepts a stale timestamp when WECOM_CALLBACK_MAX_AGE_S=0', async () => {
     const lax = await startAppHarness({ maxAgeSeconds: 0 });
     try {
