@@ -1,4 +1,5 @@
-import type { Contact, Interaction, Order, Profile } from './contacts/contact.ts';
+import type { Contact, FollowRelation, Interaction, Order, Profile } from './contacts/contact.ts';
+import type { RelationFact } from './contacts/follows.ts';
 import type { Engagement } from './engagement/engagement.ts';
 import type { TierOverride } from './tiers/assess-tier.ts';
 import type { Lifecycle } from './tiers/lifecycle.ts';
@@ -65,6 +66,15 @@ export interface ContactStore {
   get(externalUserId: string): Promise<ContactRecord | null>;
   /** Creates or replaces identity and follow relations; keeps profile, facts and tier. */
   upsertContact(contact: Contact): Promise<void>;
+  /**
+   * Like upsertContact, but `contact.follows` is merged into the stored relations by rep
+   * (mergeListedFollows): relations it does not name are kept. For listings that name one
+   * (customer, rep) pair at a time (batch/get_by_user). Returns the relations before
+   * (empty for a new contact) and the contact as stored.
+   */
+  mergeContact(contact: Contact): Promise<{ before: FollowRelation[]; contact: Contact }>;
+  /** Applies relation facts atomically (applyRelationFact: latest event time wins); null if the contact is unknown. */
+  applyRelationFacts(externalUserId: string, facts: readonly RelationFact[]): Promise<Contact | null>;
   /** Merges profile fields; false if the contact is unknown. */
   patchProfile(externalUserId: string, profile: Partial<Profile>, at: number): Promise<boolean>;
   /** Idempotent by orderId; folds a paid order into the engagement summary. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Contact, Interaction, Order, Profile } from '../../domain/contacts/contact.ts';
+import type { Contact, FollowRelation, Interaction, Order, Profile } from '../../domain/contacts/contact.ts';
+import { applyRelationFact, mergeListedFollows, type RelationFact } from '../../domain/contacts/follows.ts';
 import type { ContactPage, ContactRecord, ContactStore, StoredTier, TierChange } from '../../domain/ports.ts';
 import type { TierOverride } from '../../domain/tiers/assess-tier.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
@@ -56,6 +57,23 @@ export class RedisContactStore implements ContactStore {
 
   async upsertContact(contact: Contact): Promise<void> {
     await this.mutate(contact.externalUserId, (before) => ({ result: undefined, next: withContact(before, contact) }));
+  }
+
+  async mergeContact(contact: Contact): Promise<{ before: FollowRelation[]; contact: Contact }> {
+    return this.mutate(contact.externalUserId, (before) => {
+      const stored = before?.record.contact.follows ?? [];
+      const next = withContact(before, { ...contact, follows: mergeListedFollows(stored, contact.follows) });
+      return { result: { before: stored, contact: next.record.contact }, next };
+    });
+  }
+
+  async applyRelationFacts(externalUserId: string, facts: readonly RelationFact[]): Promise<Contact | null> {
+    return this.mutate(externalUserId, (before) => {
+      if (!before) return { result: null };
+      const follows = facts.reduce(applyRelationFact, before.record.contact.follows);
+      const next = withContact(before, { ...before.record.contact, follows });
+      return { result: next.record.contact, next };
+    });
   }
 
   async patchProfile(externalUserId: string, profile: Partial<Profile>, at: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WeComContactDirectory, toContact } from './contact-directory.ts';
+import { WeComContactDirectory, toContact, toFollowRelation } from './contact-directory.ts';
 import type { GetExternalContactResponse } from './endpoints.ts';
 import { WeComApiError, WeComRateLimitedError } from './errors.ts';
 
@@ -31,6 +31,13 @@ describe('WeCom contact → domain Contact', () => {
       profile: {}, createdAt: NOW, updatedAt: NOW,
     });
     expect(toContact({ ...response.external_contact, gender: 0, type: 2 }, [], NOW)).toMatchObject({ gender: 'unknown', type: 2 });
+  });
+
+  it("maps batch/get_by_user's follow_info (bare enterprise tag ids) like follow_user", () => {
+    expect(toFollowRelation({ userid: 'zhangwei', remark: '李总', createtime: 1_699_000_000, add_way: 1, state: 'expo2025', tag_id: ['etB', 'etC'] })).toEqual(
+      { userId: 'zhangwei', remark: '李总', addedAt: 1_699_000_000_000, addWay: 1, state: 'expo2025', tagIds: ['etB', 'etC'], status: 'active', changedAt: 1_699_000_000_000 },
+    );
+    expect(toFollowRelation({ userid: 'lina', createtime: 1 }).tagIds).toEqual([]);
   });
 
   it('reads a gone relation (84061, 40096) as null, and lets other errors through', async () => {

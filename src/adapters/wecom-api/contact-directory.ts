@@ -1,7 +1,7 @@
 import type { Contact, FollowRelation, Gender } from '../../domain/contacts/contact.ts';
 import type { ContactDirectory } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { ExternalContact, FollowUser, WeComApi } from './endpoints.ts';
+import type { ExternalContact, FollowInfo, FollowUser, WeComApi } from './endpoints.ts';
 import { WeComApiError } from './errors.ts';
 
 /** 84061: no relation with any member any more; 40096: WeCom does not know the id (WECOM.md §3.2). */
@@ -9,8 +9,12 @@ const RELATION_GONE_ERRCODES: ReadonlySet<number> = new Set([84061, 40096]);
 
 const GENDERS: Readonly<Record<number, Gender>> = { 1: 'male', 2: 'female' };
 
-/** WeCom follow_user → a domain relation: seconds → ms, enterprise tags (type 1) only. */
-export function toFollowRelation(f: FollowUser): FollowRelation {
+/**
+ * WeCom follow_user (externalcontact/get) or follow_info (batch/get_by_user) → a domain
+ * relation: seconds → ms, enterprise tags (type 1) only; follow_info's bare tag_id list
+ * holds enterprise tags only.
+ */
+export function toFollowRelation(f: FollowUser | FollowInfo): FollowRelation {
   const addedAt = f.createtime * 1000;
   return {
     userId: f.userid,
@@ -18,14 +22,14 @@ export function toFollowRelation(f: FollowUser): FollowRelation {
     addedAt,
     ...(f.add_way === undefined ? {} : { addWay: f.add_way }),
     ...(f.state ? { state: f.state } : {}),
-    tagIds: (f.tags ?? []).flatMap((t) => (t.type === 1 && t.tag_id ? [t.tag_id] : [])),
+    tagIds: 'tag_id' in f ? [...(f.tag_id ?? [])] : ((f as FollowUser).tags ?? []).flatMap((t) => (t.type === 1 && t.tag_id ? [t.tag_id] : [])),
     status: 'active',
     changedAt: addedAt,
   };
 }
 
-/** WeCom external_contact + follow_user → a domain Contact (profile empty, times = `now`). */
-export function toContact(c: ExternalContact, followUsers: readonly FollowUser[], now: number): Contact {
+/** WeCom external_contact + follow_user (or follow_info) → a domain Contact (profile empty, times = `now`). */
+export function toContact(c: ExternalContact, followUsers: readonly (FollowUser | FollowInfo)[], now: number): Contact {
   return {
     externalUserId: c.external_userid,
     name: c.name,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FollowRelation } from './contact.ts';
-import { applyRelationFact, customerLeftOf, mergeFetchedFollows, type RelationFact } from './follows.ts';
+import { applyRelationFact, customerLeftOf, mergeFetchedFollows, mergeListedFollows, type RelationFact } from './follows.ts';
 
 const T = 1_700_000_000_000;
 
@@ -52,6 +52,30 @@ describe('mergeFetchedFollows', () => {
       rel('new'),
       rel('gone', 'removed_by_rep', T + 9),
       rel('old', 'removed_by_customer', T + 1),
+    ]);
+  });
+});
+
+describe('mergeListedFollows', () => {
+  it('merges the listed reps only: pages of one (customer, rep) pair each, in any order, keep every relation', () => {
+    const pages = [[rel('a', 'active', T, { remark: 'A' })], [rel('b', 'active', T, { tagIds: ['et1'] })], [rel('c')]];
+    const outcomes = permutations(pages).map((order) => order.reduce((f, page) => mergeListedFollows(f, page), [rel('old', 'removed_by_rep', T + 1)]));
+    for (const outcome of outcomes) {
+      expect(new Map(outcome.map((f) => [f.userId, f]))).toEqual(new Map([
+        ['old', rel('old', 'removed_by_rep', T + 1)],
+        ['a', rel('a', 'active', T, { remark: 'A' })],
+        ['b', rel('b', 'active', T, { tagIds: ['et1'] })],
+        ['c', rel('c')],
+      ]));
+    }
+  });
+
+  it('re-activates a removal only when WeCom lists the relation as added after it', () => {
+    const stored = [rel('lag', 'removed_by_rep', T + 10_000), rel('readded', 'removed_by_customer', T + 10_000)];
+    const listed = [rel('lag', 'active', T), rel('readded', 'active', T + 20_000, { addedAt: T + 20_000 })];
+    expect(mergeListedFollows(stored, listed)).toEqual([
+      rel('lag', 'removed_by_rep', T + 10_000),
+      rel('readded', 'active', T + 20_000, { addedAt: T + 20_000 }),
     ]);
   });
 });

@@ -46,17 +46,36 @@ export function mergeFetchedFollows(
   at: number,
 ): FollowRelation[] {
   const storedByRep = new Map(stored.map((f) => [f.userId, f]));
-  const merged = fetched.map((f): FollowRelation => {
-    const known = storedByRep.get(f.userId);
-    if (!known) return f;
-    if (known.status === 'active') return { ...f, changedAt: Math.max(known.changedAt, f.changedAt) };
-    return supersedes({ status: 'active', at: f.addedAt }, known) ? f : { ...f, status: known.status, changedAt: known.changedAt };
-  });
+  const merged = fetched.map((f) => mergeFetched(storedByRep.get(f.userId), f));
   const listed = new Set(fetched.map((f) => f.userId));
   for (const f of stored) {
     if (listed.has(f.userId)) continue;
     merged.push(f.status === 'active' ? { ...f, status: 'removed_by_rep', changedAt: Math.max(at, f.changedAt) } : f);
   }
+  return merged;
+}
+
+/** One relation WeCom lists, merged into what we know of it (the rules of mergeFetchedFollows). */
+function mergeFetched(known: FollowRelation | undefined, f: FollowRelation): FollowRelation {
+  if (!known) return f;
+  if (known.status === 'active') return { ...f, changedAt: Math.max(known.changedAt, f.changedAt) };
+  return supersedes({ status: 'active', at: f.addedAt }, known) ? f : { ...f, status: known.status, changedAt: known.changedAt };
+}
+
+/**
+ * The relations after a listing that names only some of the customer's reps (a page of
+ * batch/get_by_user holds one (customer, rep) pair per entry): the listed reps' relations
+ * merged as in mergeFetchedFollows, every other relation kept as stored. So pages and rep
+ * batches can arrive in any order without one overwriting another's relations.
+ */
+export function mergeListedFollows(stored: readonly FollowRelation[], listed: readonly FollowRelation[]): FollowRelation[] {
+  const listedByRep = new Map(listed.map((f) => [f.userId, f]));
+  const merged = stored.map((f) => {
+    const fetched = listedByRep.get(f.userId);
+    return fetched ? mergeFetched(f, fetched) : f;
+  });
+  const known = new Set(stored.map((f) => f.userId));
+  for (const f of listedByRep.values()) if (!known.has(f.userId)) merged.push(f);
   return merged;
 }
 
