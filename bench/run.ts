@@ -1,5 +1,6 @@
 import { optionHelp } from './lib/args.ts';
 import { ingress, INGRESS_OPTIONS } from './ingress.ts';
+import { tiers, TIERS_OPTIONS } from './tiers.ts';
 
 /**
  * `npm run bench -- <scenario> [--option=N ...]`. Each scenario prints a human-readable
@@ -10,6 +11,11 @@ const SCENARIOS: Record<string, { about: string; options: string; run: (argv: st
     about: 'WeCom callback ingress (verify+decrypt+parse+dedupe+enqueue) vs bare node:http, plus the crypto path alone',
     options: optionHelp(INGRESS_OPTIONS),
     run: ingress,
+  },
+  tiers: {
+    about: 'Tier recompute of 1M synthetic contacts, due-only re-evaluation and Redis bytes per contact vs raw pipelined Redis',
+    options: optionHelp(TIERS_OPTIONS),
+    run: tiers,
   },
 };
 
