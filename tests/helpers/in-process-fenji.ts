@@ -35,8 +35,8 @@ export interface InProcessFenji {
   sandbox: Sandbox;
   container: Container;
   clock: FakeClock;
-  /** Waits until no queue has a job waiting, delayed or running (chained jobs included). */
-  settled(timeoutMs?: number): Promise<void>;
+  /** Waits until no queue (but those in `skip`) has a job waiting, delayed or running, chained jobs included. */
+  settled(options?: { skip?: string[]; timeoutMs?: number }): Promise<void>;
   /** Runs one due re-evaluation job (what the every-minute scheduler does) and waits for everything it caused. */
   runDueJob(): Promise<void>;
   close(): Promise<void>;
@@ -75,8 +75,8 @@ export async function startInProcessFenji(options: { clock: FakeClock }): Promis
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sandbox.setCallbackUrl(`${url}/wecom/callback`);
 
-  const queues = Object.values(container.queues);
-  async function settled(timeoutMs = 15_000): Promise<void> {
+  async function settled({ skip = [], timeoutMs = 15_000 }: { skip?: string[]; timeoutMs?: number } = {}): Promise<void> {
+    const queues = Object.values(container.queues).filter((q) => !skip.includes(q.name));
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
     while (quiet < 2) {
