@@ -11,6 +11,8 @@ export const QUEUE_NAMES = {
   tiers: 'tiers',
   /** kf/sync_msg pulls, one at a time (global concurrency 1) so cursors never race. */
   kf: 'kf',
+  /** Full contact sync from WeCom and the nightly reconciliation, one at a time (global concurrency 1). */
+  contacts: 'contacts',
 } as const;
 
 /** Payload of a `callback.handle` job: a verified, decrypted, parsed WeCom callback. */
@@ -75,5 +77,28 @@ export const TIER_TAG_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
   removeOnComplete: { age: 86_400, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** `contacts.sync` on `contacts`: read every (customer, rep) pair from WeCom, then reconcile removals. */
+export const CONTACT_SYNC_JOB_NAME = 'contacts.sync';
+
+/** A contact sync's data; the first attempt fixes `startedAt` and `reps`, so a resumed run reads the same batches. */
+export interface ContactSyncJobData {
+  trigger: 'manual' | 'nightly';
+  /** When the pass started (ms): relations found gone are marked removed as of then. */
+  startedAt?: number;
+  /** get_follow_user_list as read on the first attempt. */
+  reps?: string[];
+}
+
+/**
+ * A sync resumes from its saved progress, so retries are cheap: backoff from 10 s (≈ 85 min
+ * over 10 attempts). Rate limits do not use attempts. Kept for a look afterwards.
+ */
+export const CONTACT_SYNC_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
+  removeOnComplete: { count: 50 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };

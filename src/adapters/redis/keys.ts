@@ -75,6 +75,20 @@ export class RedisKeys {
     return `${this.prefix}:wecom:kf-lock:${openKfId}`;
   }
 
+  /**
+   * Set of `externalUserId\nuserId` pairs one contact sync run (a `contacts.sync` job) has
+   * read from WeCom; the reconciliation compares local relations against it. TTL 3 days,
+   * deleted when the run completes.
+   */
+  syncSeenPairs(runId: string): string {
+    return `${this.prefix}:sync:${runId}:pairs`;
+  }
+
+  /** Set of the external_userids one contact sync run has read (counts distinct contacts). Like syncSeenPairs. */
+  syncSeenContacts(runId: string): string {
+    return `${this.prefix}:sync:${runId}:contacts`;
+  }
+
   /** String, ms epoch of the last heartbeat job a worker ran (no TTL; overwritten). */
   heartbeat(): string {
     return `${this.prefix}:system:heartbeat`;
