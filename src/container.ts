@@ -6,6 +6,7 @@ import { RedisKeys } from './adapters/redis/keys.ts';
 import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
 import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts';
 import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
+import { RedisSyncSeen } from './adapters/redis/sync-seen.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
 import { WeComApi } from './adapters/wecom-api/endpoints.ts';
@@ -16,7 +17,9 @@ import type { ContactChangeDeps } from './domain/contacts/apply-contact-change.t
 import type { TierChangesListener } from './domain/ports.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
-import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type KfSyncJobData, type TierTagJobData } from './jobs/queues.ts';
+import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
+import { createContactSyncWorker } from './jobs/contacts-sync/worker.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type KfSyncJobData, type TierTagJobData } from './jobs/queues.ts';
 import { tierTagEnqueuer } from './jobs/tier-tags/enqueue-tier-tags.ts';
 import { createTierWorkers } from './jobs/tier-workers.ts';
 import { createWorkers } from './jobs/workers.ts';
@@ -32,7 +35,7 @@ export interface Container {
   keys: RedisKeys;
   metrics: Metrics;
   producer: Redis;
-  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue };
+  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue; contacts: Queue<ContactSyncJobData> };
   intake: CallbackIntake;
   policies: Policies;
   store: RedisContactStore;
@@ -43,6 +46,8 @@ export interface Container {
   tierTags: WeComTierTagCatalog;
   /** Every stored tier change goes here: it queues the tier.tag job mirroring it in WeCom. */
   onTierChanges: TierChangesListener;
+  /** What contacts.sync jobs (initial sync, nightly reconciliation) run with (a job's logger is added per job). */
+  contactSync: Omit<ContactSyncDeps, 'log'>;
   startWorkers(): Worker[];
   close(): Promise<void>;
 }
@@ -61,6 +66,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     kf: new Queue<KfSyncJobData>(QUEUE_NAMES.kf, { connection: producer, prefix }),
     wecomOutbound: new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: producer, prefix }),
     tiers: new Queue(QUEUE_NAMES.tiers, { connection: producer, prefix }),
+    contacts: new Queue<ContactSyncJobData>(QUEUE_NAMES.contacts, { connection: producer, prefix }),
   };
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
@@ -80,12 +86,13 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     catalog: tierTags,
     onTierChanges,
   };
+  const contactSync = { api: wecom, contacts, seen: new RedisSyncSeen(producer, keys), clock };
 
   const closers: (() => Promise<unknown>)[] = [];
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync,
     startWorkers() {
       workerRedis = createRedis(config.redis.url, 'worker', log);
       // kf cursors advance one sync at a time across every worker process.
@@ -115,6 +122,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         outboundQueue: queues.wecomOutbound,
         log: log.child({ component: 'worker' }),
       }));
+      workers.push(createContactSyncWorker({ connection: workerRedis, prefix, sync: contactSync, log: log.child({ component: 'worker' }) }));
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

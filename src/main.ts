@@ -6,6 +6,7 @@ import { createContainer, type Container } from './container.ts';
 import { createApp } from './http/app.ts';
 import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
 import { RECOMPUTE_CRON, upsertTierSchedules } from './jobs/schedules.ts';
+import { CONTACT_SYNC_CRON, upsertContactSyncSchedule } from './jobs/contacts-sync/worker.ts';
 import { ensureRedis } from './runtime/ensure-redis.ts';
 import { parseRoles, type Role } from './runtime/roles.ts';
 import { startSandbox } from './sandbox/server.ts';
@@ -130,7 +131,8 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
 async function startScheduler(container: Container): Promise<void> {
   await container.queues.system.upsertJobScheduler('heartbeat', { every: 30_000 }, { name: HEARTBEAT_JOB_NAME });
   await upsertTierSchedules(container.queues.tiers, container.config.timezone);
-  container.log.info({ timeZone: container.config.timezone, recompute: RECOMPUTE_CRON }, 'scheduler started: heartbeat every 30 s, due tiers every minute, full tier recompute nightly');
+  await upsertContactSyncSchedule(container.queues.contacts, container.config.timezone);
+  container.log.info({ timeZone: container.config.timezone, recompute: RECOMPUTE_CRON, contactSync: CONTACT_SYNC_CRON }, 'scheduler started: heartbeat every 30 s, due tiers every minute, contact sync from WeCom and full tier recompute nightly');
 }
 
 function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.ts';
 import { rethrowForJob } from '../job-errors.ts';
@@ -40,10 +40,10 @@ export function createContactSyncWorker(deps: {
   return worker;
 }
 
-/** Queues a sync now (`npm run sync`); returns its job id. */
-export async function enqueueContactSync(queue: Queue<ContactSyncJobData>, jobId: string): Promise<string> {
+/** Queues a sync now (`npm run sync`); returns its job id. `options` override the defaults (tests). */
+export async function enqueueContactSync(queue: Queue<ContactSyncJobData>, jobId: string, options: JobsOptions = {}): Promise<string> {
   await queue.setGlobalConcurrency(1);
-  await queue.add(CONTACT_SYNC_JOB_NAME, { trigger: 'manual' }, { ...CONTACT_SYNC_JOB_OPTIONS, jobId });
+  await queue.add(CONTACT_SYNC_JOB_NAME, { trigger: 'manual' }, { ...CONTACT_SYNC_JOB_OPTIONS, ...options, jobId });
   return jobId;
 }
 
