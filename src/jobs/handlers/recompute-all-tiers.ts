@@ -1,4 +1,5 @@
-import { applyBatch, decideBatch, type BatchResult, type TierJobDeps } from './tier-batch.ts';
+import type { VersionedTierInputs } from '../../adapters/redis/contact-store/tier-batches.ts';
+import { applyBatch, decideBatch, type BatchResult, type TierBatchStore, type TierJobDeps } from './tier-batch.ts';
 
 export interface RecomputeOptions {
   /** The clock of the whole pass: fixed at the start, so a resumed run decides alike. */
@@ -6,7 +7,7 @@ export interface RecomputeOptions {
   batchSize: number;
   /** Resume after this cursor (from a previous run's progress). */
   from?: string | null;
-  /** After each batch: counts so far and the cursor to resume from. */
+  /** After each batch is written: counts so far and the cursor to resume from. */
   onProgress?: (progress: RecomputeStats & { cursor: string | null }) => void | Promise<void>;
 }
 
@@ -17,12 +18,15 @@ export interface RecomputeStats {
   retried: number;
 }
 
+/** Batches whose ids are fetched per this many batches at a time, one chunk ahead. */
+const BATCHES_PER_CHUNK = 8;
+
 /**
- * The nightly safety net: every contact's tier recomputed from its facts. Reads in
- * batches (one ZRANGEBYLEX + MGET each, the next read in flight while this one is
- * decided), decides in-process with the pure decideTier, and writes back only the
- * contacts whose stored tier differs, as one pipeline of compare-and-set commits per
- * batch. Nothing is held across batches, so memory stays flat at any size.
+ * The nightly safety net: every contact's tier recomputed from its facts. Ids come in
+ * chunks fetched one chunk ahead; each batch's records are read (MGET) while the previous
+ * batch is decided in-process with the pure decideTier; only contacts whose stored tier
+ * differs are written back, as batched compare-and-set commits, while the next batch is
+ * decided. Nothing is held across batches, so memory stays flat at any size.
  *
  * As a BullMQ job: a job scheduler (`tiers.recompute-all`, cron at night in the business
  * time zone) on a queue whose worker runs at concurrency 1. The processor fixes `now` in
@@ -32,26 +36,43 @@ export interface RecomputeStats {
  */
 export async function recomputeAllTiers(deps: TierJobDeps, options: RecomputeOptions): Promise<RecomputeStats> {
   const stats: RecomputeStats = { scanned: 0, written: 0, changed: 0, retried: 0 };
-  let reading: Promise<ScanPage> | null = deps.batches.scan(options.from ?? null, options.batchSize);
+  const batches = idBatches(deps.batches, options.from ?? null, options.batchSize);
+  let current = await batches.next();
+  let reading: Promise<VersionedTierInputs[]> | null = current.done ? null : deps.batches.read(current.value.ids);
   let writing: Promise<BatchResult> | null = null;
-  while (reading) {
-    const page: ScanPage = await reading;
-    reading = page.nextCursor === null ? null : deps.batches.scan(page.nextCursor, options.batchSize);
-    const writes = decideBatch(page.items, deps, options.now);
+  while (!current.done && reading) {
+    const items = await reading;
+    const next = await batches.next();
+    reading = next.done ? null : deps.batches.read(next.value.ids);
+    const writes = decideBatch(items, deps, options.now);
     if (writing) add(stats, await writing);
     writing = applyBatch(deps, writes, options.now);
-    stats.scanned += page.items.length;
+    stats.scanned += items.length;
     if (options.onProgress) {
       add(stats, await writing);
       writing = null;
-      await options.onProgress({ ...stats, cursor: page.nextCursor });
+      await options.onProgress({ ...stats, cursor: next.done ? null : current.value.cursor });
     }
+    current = next;
   }
   if (writing) add(stats, await writing);
   return stats;
 }
 
-type ScanPage = Awaited<ReturnType<TierJobDeps['batches']['scan']>>;
+/** Batches of ids with the cursor after each; the next chunk of ids is fetched while this one is used. */
+async function* idBatches(store: TierBatchStore, from: string | null, size: number): AsyncGenerator<{ ids: string[]; cursor: string }> {
+  let chunk: Promise<IdPage> | null = store.scanIds(from, size * BATCHES_PER_CHUNK);
+  while (chunk) {
+    const page: IdPage = await chunk;
+    chunk = page.nextCursor === null ? null : store.scanIds(page.nextCursor, size * BATCHES_PER_CHUNK);
+    for (let i = 0; i < page.ids.length; i += size) {
+      const ids = page.ids.slice(i, i + size);
+      yield { ids, cursor: page.cursorAfter(i + ids.length - 1) };
+    }
+  }
+}
+
+type IdPage = Awaited<ReturnType<TierBatchStore['scanIds']>>;
 
 function add(stats: RecomputeStats, batch: BatchResult): void {
   stats.written += batch.written;

@@ -5,7 +5,8 @@ import type { TierPolicy } from '../../domain/tiers/policy.ts';
 
 /** Batch reads and conditional writes of tiers (adapters/redis RedisTierBatches). */
 export interface TierBatchStore {
-  scan(cursor: string | null, count: number): Promise<{ items: VersionedTierInputs[]; nextCursor: string | null }>;
+  /** The next ids of a full pass, the cursor after each and after the last (null: the end). */
+  scanIds(cursor: string | null, count: number): Promise<{ ids: string[]; cursorAfter: (index: number) => string; nextCursor: string | null }>;
   read(ids: string[]): Promise<VersionedTierInputs[]>;
   saveIfUnchanged(writes: TierWrite[]): Promise<string[]>;
 }

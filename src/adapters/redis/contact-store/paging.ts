@@ -12,8 +12,8 @@ import type { Segment } from './indexes.ts';
 export async function pageIds(
   redis: Redis,
   keys: RedisKeys,
-  query: { segments: readonly Segment[]; rep?: string | undefined; from: ListPosition | null; limit: number },
-): Promise<{ ids: string[]; next: ListPosition | null }> {
+  query: { segments: readonly Segment[]; rep?: string | undefined; from: ListPosition | null; limit: number; withSegments?: boolean },
+): Promise<{ ids: string[]; next: ListPosition | null; segments?: Segment[] }> {
   const { segments, rep, from, limit } = query;
   const found: { segment: Segment; id: string }[] = [];
   let index = from ? segments.indexOf(from.segment) : 0;
@@ -32,5 +32,9 @@ export async function pageIds(
   }
   const page = found.slice(0, limit);
   const last = page.at(-1);
-  return { ids: page.map((f) => f.id), next: found.length > limit && last ? { segment: last.segment, after: last.id } : null };
+  return {
+    ids: page.map((f) => f.id),
+    next: found.length > limit && last ? { segment: last.segment, after: last.id } : null,
+    ...(query.withSegments ? { segments: page.map((f) => f.segment) } : {}),
+  };
 }
