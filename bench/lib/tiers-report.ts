@@ -19,6 +19,7 @@ export interface TiersResult {
   memory: { before: number; after: number; perContact: number; breakdown: MemoryBreakdown };
   baseline: RedisBaseline;
   recompute: { scanned: number; written: number; changed: number; retried: number; seconds: number; contactsPerS: number; cpu: CpuShare; tiers: Record<Tier, number> };
+  nightly: { scanned: number; written: number; changed: number; retried: number; seconds: number; contactsPerS: number; cpu: CpuShare };
   due: { total: number; done: number; changed: number; usPerContact: number; cpu: CpuShare; portDone: number; portUsPerContact: number };
 }
 
@@ -51,6 +52,10 @@ export function printTiers(r: TiersResult): number {
   console.log(`  CPU per contact: bench ${recomputeCpuUs.bench} µs + Redis ${recomputeCpuUs.redis} µs (wall ${n((r.recompute.seconds * 1e6) / r.recompute.scanned, 2)} µs)`);
   console.log(`  written ${n(r.recompute.written)}, tier changes ${n(r.recompute.changed)}, re-done after a race ${r.recompute.retried}`);
   console.log(`  tiers after: ${JSON.stringify(r.recompute.tiers)}; Redis ops per contact ≈ ${opsPerContact.toFixed(2)} (1 read + writes)`);
+  const nightlyCpuUs = cpuUs(r.nightly.cpu, r.nightly.seconds, r.nightly.scanned);
+  const nightlyPer1M = (r.nightly.seconds * 1_000_000) / r.count;
+  console.log(`(b') again at the same moment (the nightly steady state: nothing to write): ${n(r.nightly.scanned)} in ${n(r.nightly.seconds, 2)} s = ${n(r.nightly.contactsPerS)}/s, written ${r.nightly.written}`);
+  console.log(`  CPU per contact: bench ${nightlyCpuUs.bench} µs + Redis ${nightlyCpuUs.redis} µs (cores ${cores(r.nightly.cpu)})`);
 
   console.log(`\n(c) due-only re-evaluation (${n(r.due.total)} due a week later)`);
   const dueCpuUs = cpuUs(r.due.cpu, (r.due.usPerContact * r.due.done) / 1e6, r.due.done);
@@ -62,13 +67,15 @@ export function printTiers(r: TiersResult): number {
   console.log(`  by kind (MEMORY USAGE): record ${n(m.record)}, history ${n(m.history)}, order ids ${n(m.orders)}, tier index ${n(m.tierIndex)}, rep index ${n(m.repIndex)}, due index ${n(m.dueIndex)}; keyspace tables etc. ${n(r.memory.perContact - m.record - m.history - m.orders - m.tierIndex - m.repIndex - m.dueIndex)}`);
 
   console.log('\nTargets');
-  console.log(targetLine('full recompute, seconds per 1M contacts', n(per1M, 2), `≤ ${T.recomputeSecondsPer1M} s`, per1M <= T.recomputeSecondsPer1M));
+  console.log(targetLine('full recompute (b), 13 % changed, seconds per 1M contacts', n(per1M, 2), `≤ ${T.recomputeSecondsPer1M} s`, per1M <= T.recomputeSecondsPer1M));
+  console.log(targetLine('full recompute (b\'), steady state, seconds per 1M', n(nightlyPer1M, 2), `≤ ${T.recomputeSecondsPer1M} s`, nightlyPer1M <= T.recomputeSecondsPer1M));
   console.log(targetLine('recompute contacts/s ÷ (GET ops/s ÷ ops per contact)', ratio.toFixed(3), `≥ ${T.ratio}`, ratio >= T.ratio));
   console.log(targetLine('Redis bytes per contact', n(r.memory.perContact), `≤ ${T.bytesPerContact}`, r.memory.perContact <= T.bytesPerContact));
 
   const checks = {
     everyContactTiered: sum(r.recompute.tiers) === r.count,
     recomputeScannedAll: r.recompute.scanned >= r.count,
+    steadyStateWritesNothing: r.nightly.written === 0 && r.nightly.scanned === r.count,
     dueSampleDone: r.due.done === Math.min(r.due.total, Number(r.options['dueSample'])),
   };
   const ok = Object.values(checks).every(Boolean);
@@ -79,6 +86,7 @@ export function printTiers(r: TiersResult): number {
     memory: { ...r.memory, perContact: round(r.memory.perContact, 1), breakdown: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v, 1)])) },
     baseline: Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round(v, 0)])),
     recompute: { ...r.recompute, cpuUsPerContact: recomputeCpuUs, seconds: round(r.recompute.seconds, 3), contactsPerS: round(r.recompute.contactsPerS, 0), secondsPer1M: round(per1M, 3), opsPerContact: round(opsPerContact, 3), ratio: round(ratio, 4) },
+    nightly: { ...r.nightly, cpuUsPerContact: nightlyCpuUs, seconds: round(r.nightly.seconds, 3), contactsPerS: round(r.nightly.contactsPerS, 0), secondsPer1M: round(nightlyPer1M, 3) },
     due: { ...r.due, cpuUsPerContact: dueCpuUs, usPerContact: round(r.due.usPerContact, 2), portUsPerContact: round(r.due.portUsPerContact, 2) },
     targets: T, checks, ok,
   }));
