@@ -20,13 +20,17 @@ export interface RecomputeStats {
 
 /** Batches whose ids are fetched per this many batches at a time, one chunk ahead. */
 const BATCHES_PER_CHUNK = 8;
+/** Batches read ahead of the one being decided, and batch writes in flight: Redis and this
+ * process then work at the same time instead of waiting on each other. */
+const READS_AHEAD = 2;
+const WRITES_IN_FLIGHT = 2;
 
 /**
  * The nightly safety net: every contact's tier recomputed from its facts. Ids come in
- * chunks fetched one chunk ahead; each batch's records are read (MGET) while the previous
- * batch is decided in-process with the pure decideTier; only contacts whose stored tier
- * differs are written back, as batched compare-and-set commits, while the next batch is
- * decided. Nothing is held across batches, so memory stays flat at any size.
+ * chunks fetched one chunk ahead; records are read (MGET) two batches ahead of the batch
+ * being decided in-process with the pure decideTier; only contacts whose stored tier
+ * differs are written back, as batched compare-and-set commits, while the next batches
+ * are decided. At most a few batches are held at once, so memory stays flat at any size.
  *
  * As a BullMQ job: a job scheduler (`tiers.recompute-all`, cron at night in the business
  * time zone) on a queue whose worker runs at concurrency 1. The processor fixes `now` in
@@ -37,25 +41,31 @@ const BATCHES_PER_CHUNK = 8;
 export async function recomputeAllTiers(deps: TierJobDeps, options: RecomputeOptions): Promise<RecomputeStats> {
   const stats: RecomputeStats = { scanned: 0, written: 0, changed: 0, retried: 0 };
   const batches = idBatches(deps.batches, options.from ?? null, options.batchSize);
-  let current = await batches.next();
-  let reading: Promise<VersionedTierInputs[]> | null = current.done ? null : deps.batches.read(current.value.ids);
-  let writing: Promise<BatchResult> | null = null;
-  while (!current.done && reading) {
-    const items = await reading;
-    const next = await batches.next();
-    reading = next.done ? null : deps.batches.read(next.value.ids);
+  const reads: { cursor: string; items: Promise<VersionedTierInputs[]> }[] = [];
+  let exhausted = false;
+  const readAhead = async (): Promise<void> => {
+    while (!exhausted && reads.length <= READS_AHEAD) {
+      const next = await batches.next();
+      if (next.done) exhausted = true;
+      else reads.push({ cursor: next.value.cursor, items: deps.batches.read(next.value.ids) });
+    }
+  };
+  const writing: Promise<BatchResult>[] = [];
+  await readAhead();
+  while (reads.length > 0) {
+    const batch = reads.shift()!;
+    await readAhead();
+    const items = await batch.items;
     const writes = decideBatch(items, deps, options.now);
-    if (writing) add(stats, await writing);
-    writing = applyBatch(deps, writes, options.now);
+    if (writing.length >= WRITES_IN_FLIGHT) add(stats, await writing.shift()!);
+    writing.push(applyBatch(deps, writes, options.now));
     stats.scanned += items.length;
     if (options.onProgress) {
-      add(stats, await writing);
-      writing = null;
-      await options.onProgress({ ...stats, cursor: next.done ? null : current.value.cursor });
+      for (const w of writing.splice(0)) add(stats, await w);
+      await options.onProgress({ ...stats, cursor: exhausted && reads.length === 0 ? null : batch.cursor });
     }
-    current = next;
   }
-  if (writing) add(stats, await writing);
+  for (const w of writing) add(stats, await w);
   return stats;
 }
 
