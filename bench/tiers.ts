@@ -55,7 +55,7 @@ async function run(o: Options): Promise<number> {
   const cpus = os.availableParallelism();
   if (pin.enabled) pinPid(process.pid, 0);
   console.log(`Fenji tiers bench — node ${process.version}, ${cpus} CPUs (${os.cpus()[0]?.model ?? '?'}), load avg ${os.loadavg()[0]!.toFixed(2)}`);
-  console.log(`  ${pin.note.replace('load generator', 'bench (seeding, recompute)')}`);
+  console.log(pin.enabled ? `  pinned: redis-server on CPU 1, this process (seeding, jobs) on CPU 0 (${cpus} CPUs)` : `  ${pin.note}`);
   console.log(`  options: ${JSON.stringify(o)}`);
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'fenji-bench-tiers-'));
