@@ -124,14 +124,9 @@ async function run(o: Options): Promise<number> {
   const dueTotal = (await store.due(dueAt, 10_000_000)).length;
   meter = cpu();
   started = performance.now();
-  let dueDone = 0;
-  let dueChanged = 0;
-  while (dueDone < o.dueSample) {
-    const r = await reevaluateDueTiers(deps, { now: dueAt, limit: Math.min(o.batch, o.dueSample - dueDone) });
-    dueDone += r.due;
-    dueChanged += r.changed;
-    if (r.due === 0) break;
-  }
+  const dueRun = await reevaluateDueTiers(deps, { now: dueAt, limit: o.dueSample, batchSize: o.batch });
+  const dueDone = dueRun.due;
+  const dueChanged = dueRun.changed;
   const dueUs = ((performance.now() - started) * 1000) / Math.max(1, dueDone);
   const dueCpu = meter();
   let portUs = NaN;

@@ -59,7 +59,7 @@ export function printTiers(r: TiersResult): number {
 
   console.log(`\n(c) due-only re-evaluation (${n(r.due.total)} due a week later)`);
   const dueCpuUs = cpuUs(r.due.cpu, (r.due.usPerContact * r.due.done) / 1e6, r.due.done);
-  console.log(`  batch job (reevaluateDueTiers, ${r.options['batch']} per call): ${n(r.due.done)} contacts, ${n(r.due.usPerContact, 1)} µs each (CPU: bench ${dueCpuUs.bench} + Redis ${dueCpuUs.redis} µs), ${n(r.due.changed)} tier changes`);
+  console.log(`  batch job (reevaluateDueTiers, pipelined batches of ${r.options['batch']}): ${n(r.due.done)} contacts, ${n(r.due.usPerContact, 1)} µs each (CPU: bench ${dueCpuUs.bench} + Redis ${dueCpuUs.redis} µs), ${n(r.due.changed)} tier changes`);
   console.log(`    cores ${cores(r.due.cpu)}`);
   if (r.due.portDone > 0) console.log(`  one by one (reevaluateTier via ContactStore, 64 in flight): ${n(r.due.portDone)} contacts, ${n(r.due.portUsPerContact, 1)} µs each`);
 

@@ -143,7 +143,7 @@ describe('tier batch jobs: full recompute and due re-evaluation (real Redis)', (
     const first = await reevaluateDueTiers(deps, { now, limit: 3 });
     expect(first).toMatchObject({ due: 3, written: 3, retried: 0 });
     expect(await store.due(now, 1000)).toEqual(due.slice(3));
-    const rest = await reevaluateDueTiers(deps, { now, limit: 1000 });
+    const rest = await reevaluateDueTiers(deps, { now, limit: 1000, batchSize: 2 });
     expect(rest.due).toBe(due.length - 3);
     expect(await store.due(now, 1000)).toEqual([]);
     await expectEveryTierAsDecided(now);

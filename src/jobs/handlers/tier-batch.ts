@@ -28,6 +28,57 @@ export interface BatchResult {
   retried: number;
 }
 
+/** Batches read ahead of the one being decided, and batch writes in flight: Redis and this
+ * process then work at the same time instead of waiting on each other. */
+const READS_AHEAD = 2;
+const WRITES_IN_FLIGHT = 2;
+
+/**
+ * Reads, decides and writes batches of contacts, pipelined: records are read two batches
+ * ahead of the batch being decided, and up to two batch writes are in flight while the
+ * next is decided. `afterBatch` (if given) runs once a batch and all before it are
+ * written, with the counts so far and whether it was the last.
+ */
+export async function runTierBatches(
+  deps: TierJobDeps,
+  batches: AsyncIterator<{ ids: string[]; cursor: string }>,
+  now: number,
+  afterBatch?: (stats: BatchResult & { scanned: number }, cursor: string, last: boolean) => void | Promise<void>,
+): Promise<BatchResult & { scanned: number }> {
+  const stats = { scanned: 0, written: 0, changed: 0, retried: 0 };
+  const add = (r: BatchResult) => {
+    stats.written += r.written;
+    stats.changed += r.changed;
+    stats.retried += r.retried;
+  };
+  const reads: { cursor: string; items: Promise<VersionedTierInputs[]> }[] = [];
+  let exhausted = false;
+  const readAhead = async (): Promise<void> => {
+    while (!exhausted && reads.length <= READS_AHEAD) {
+      const next = await batches.next();
+      if (next.done) exhausted = true;
+      else reads.push({ cursor: next.value.cursor, items: deps.batches.read(next.value.ids) });
+    }
+  };
+  const writing: Promise<BatchResult>[] = [];
+  await readAhead();
+  while (reads.length > 0) {
+    const batch = reads.shift()!;
+    await readAhead();
+    const items = await batch.items;
+    const writes = decideBatch(items, deps, now);
+    if (writing.length >= WRITES_IN_FLIGHT) add(await writing.shift()!);
+    writing.push(applyBatch(deps, writes, now));
+    stats.scanned += items.length;
+    if (afterBatch) {
+      for (const w of writing.splice(0)) add(await w);
+      await afterBatch({ ...stats }, batch.cursor, exhausted && reads.length === 0);
+    }
+  }
+  for (const w of writing) add(await w);
+  return stats;
+}
+
 /** The writes a batch needs: only contacts whose stored tier would differ. */
 export function decideBatch(items: VersionedTierInputs[], deps: Pick<TierJobDeps, 'policy' | 'timeZone'>, now: number): TierWrite[] {
   const writes: TierWrite[] = [];
