@@ -4,7 +4,7 @@ import type { Engagement } from './engagement/engagement.ts';
 import type { TierOverride } from './tiers/assess-tier.ts';
 import type { Lifecycle } from './tiers/lifecycle.ts';
 import type { Tier } from './tiers/policy.ts';
-import type { ValueResult } from './value/value-score.ts';
+import type { Quadrant, ValueGrade, ValueResult } from './value/value-score.ts';
 
 /** The tier a contact has now, as stored. */
 export interface StoredTier {
@@ -41,6 +41,19 @@ export interface OrderTotals {
   /** Orders with a payment time, and the days they were paid late in total. */
   paid: number;
   daysLate: number;
+}
+
+/**
+ * Contacts per value grade and quadrant, as of one value scoring run. Contacts without
+ * orders count as low (their value by definition) and have no quadrant.
+ */
+export interface ValueSummary {
+  /** When the run finished (ms). */
+  at: number;
+  contacts: number;
+  buyers: number;
+  grades: Record<ValueGrade, number>;
+  quadrants: Record<Quadrant, number>;
 }
 
 export interface ContactRecord {
@@ -87,6 +100,8 @@ export interface ContactStore {
   /** Stores the new tier, indexes it (by tier, by rep, due time) and appends `change` to history. */
   saveTier(externalUserId: string, tier: StoredTier, change: TierChange | null): Promise<void>;
   saveValues(values: ValueResult[]): Promise<void>;
+  /** The counts of the last value scoring run; null before the first. */
+  valueSummary(): Promise<ValueSummary | null>;
   /** Contacts whose nextReviewAt ≤ now, oldest first. */
   due(now: number, limit: number): Promise<string[]>;
   list(filter: { tier?: Tier; rep?: string; cursor?: string | null; limit: number }): Promise<ContactPage>;

@@ -13,6 +13,8 @@ export const QUEUE_NAMES = {
   kf: 'kf',
   /** Full contact sync from WeCom and the nightly reconciliation, one at a time (global concurrency 1). */
   contacts: 'contacts',
+  /** Value scoring of every contact (nightly or on demand), one run at a time (global concurrency 1). */
+  value: 'value',
 } as const;
 
 /** Payload of a `callback.handle` job: a verified, decrypted, parsed WeCom callback. */
@@ -99,6 +101,22 @@ export interface ContactSyncJobData {
 export const CONTACT_SYNC_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
+  removeOnComplete: { count: 50 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** `value.score-all` on `value`: every buyer's value score, grade and quadrant (jobs/value-worker.ts). */
+export const VALUE_JOB_NAME = 'value.score-all';
+
+/** A value job's data: who asked for it. */
+export interface ValueJobData {
+  trigger: 'manual' | 'nightly';
+}
+
+/** A run starts over when retried (two read passes, idempotent writes); kept for a look afterwards. */
+export const VALUE_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 30_000 },
   removeOnComplete: { count: 50 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };

@@ -58,6 +58,14 @@ export class RedisKeys {
   }
 
   /**
+   * String, JSON ValueSummary (domain/ports.ts): contacts per value grade and quadrant as
+   * of the last value scoring run (adapters/redis/contact-store/value-batches.ts). Overwritten by each run.
+   */
+  valueSummary(): string {
+    return `${this.prefix}:value:summary`;
+  }
+
+  /**
    * String, JSON `{ groupId, tags: { A, B, C, D } }`: the WeCom corp tag id of each tier
    * tag (adapters/wecom-api/tier-tags.ts). No TTL: rewritten when the corp's tags change.
    */

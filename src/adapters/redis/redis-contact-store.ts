@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Contact, FollowRelation, Interaction, Order, Profile } from '../../domain/contacts/contact.ts';
 import { applyRelationFact, mergeListedFollows, type RelationFact } from '../../domain/contacts/follows.ts';
-import type { ContactPage, ContactRecord, ContactStore, StoredTier, TierChange } from '../../domain/ports.ts';
+import type { ContactPage, ContactRecord, ContactStore, StoredTier, TierChange, ValueSummary } from '../../domain/ports.ts';
 import type { TierOverride } from '../../domain/tiers/assess-tier.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
 import type { ValueResult } from '../../domain/value/value-score.ts';
@@ -139,6 +139,11 @@ export class RedisContactStore implements ContactStore {
           before ? { result: undefined, next: { ...before, record: { ...before.record, value } } } : { result: undefined },
         )));
     }
+  }
+
+  async valueSummary(): Promise<ValueSummary | null> {
+    const raw = await this.redis.get(this.keys.valueSummary());
+    return raw === null ? null : (JSON.parse(raw) as ValueSummary);
   }
 
   async due(now: number, limit: number): Promise<string[]> {

@@ -50,7 +50,7 @@ export function encodeEntry(entry: Entry): string {
     c.name, c.type, GENDERS.indexOf(c.gender), c.corpName ?? null, c.avatar ?? null,
     c.follows.map(encodeFollow), c.profile, c.createdAt, c.updatedAt,
     t.count === 0 ? 0 : [t.count, t.amountFen, t.profitFen, t.paid, t.daysLate],
-    r.value ? [r.value.score, r.value.grade[0], r.value.quadrant ? QUADRANT_CODES[r.value.quadrant] : 0] : 0,
+    encodeValue(r.value),
     seen,
   ];
   return `${encodeHot({ ...r, reps: activeReps(c) })}\n${JSON.stringify(cold)}`;
@@ -102,12 +102,21 @@ export function decodeEntry(externalUserId: string, raw: string): Entry {
   };
   const totals = t === 0 ? { count: 0, amountFen: 0, profitFen: 0, paid: 0, daysLate: 0 }
     : { count: t[0], amountFen: t[1], profitFen: t[2], paid: t[3], daysLate: t[4] };
-  const value = v === 0 ? null : { score: v[0], grade: GRADES[v[1]] ?? 'low', quadrant: v[2] === 0 ? null : QUADRANTS[v[2]] ?? null };
+  const value = decodeValue(v);
   return {
     record: { contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value },
     seen,
     totals,
   };
+}
+
+/** A stored value as its element of the cold half: `[score, g, q | 0]`, or 0 for none. */
+export function encodeValue(value: ContactRecord['value']): ValueJson {
+  return value ? [value.score, value.grade[0]!, value.quadrant ? QUADRANT_CODES[value.quadrant] : 0] : 0;
+}
+
+export function decodeValue(v: ValueJson): ContactRecord['value'] {
+  return v === 0 ? null : { score: v[0], grade: GRADES[v[1]] ?? 'low', quadrant: v[2] === 0 ? null : QUADRANTS[v[2]] ?? null };
 }
 
 export function orderTotals(t: Entry['totals']): OrderTotals {
@@ -165,6 +174,7 @@ type FollowJson = [string, number, number, number, string[], (string | null)?, (
 type ColdJson = [
   string, 1 | 2, number, string | null, string | null, FollowJson[], Profile, number, number,
   [number, number, number, number, number] | 0,
-  [number, string, string | 0] | 0,
+  ValueJson,
   string,
 ];
+export type ValueJson = [number, string, string | 0] | 0;
