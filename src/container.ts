@@ -5,6 +5,7 @@ import { createRedis } from './adapters/redis/connections.ts';
 import { RedisKeys } from './adapters/redis/keys.ts';
 import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
 import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts';
+import { RedisValueBatches } from './adapters/redis/contact-store/value-batches.ts';
 import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
 import { RedisSyncSeen } from './adapters/redis/sync-seen.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
@@ -19,9 +20,11 @@ import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
 import { createContactSyncWorker } from './jobs/contacts-sync/worker.ts';
-import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type KfSyncJobData, type TierTagJobData } from './jobs/queues.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type KfSyncJobData, type TierTagJobData, type ValueJobData } from './jobs/queues.ts';
 import { tierTagEnqueuer } from './jobs/tier-tags/enqueue-tier-tags.ts';
 import { createTierWorkers } from './jobs/tier-workers.ts';
+import type { ValueJobDeps } from './jobs/handlers/score-all-values.ts';
+import { createValueWorker } from './jobs/value-worker.ts';
 import { createWorkers } from './jobs/workers.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -35,7 +38,7 @@ export interface Container {
   keys: RedisKeys;
   metrics: Metrics;
   producer: Redis;
-  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue; contacts: Queue<ContactSyncJobData> };
+  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue; contacts: Queue<ContactSyncJobData>; value: Queue<ValueJobData> };
   intake: CallbackIntake;
   policies: Policies;
   store: RedisContactStore;
@@ -48,6 +51,8 @@ export interface Container {
   onTierChanges: TierChangesListener;
   /** What contacts.sync jobs (initial sync, nightly reconciliation) run with (a job's logger is added per job). */
   contactSync: Omit<ContactSyncDeps, 'log'>;
+  /** What value.score-all jobs (nightly, npm run value) score with. */
+  valueScoring: ValueJobDeps;
   startWorkers(): Worker[];
   close(): Promise<void>;
 }
@@ -67,6 +72,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     wecomOutbound: new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: producer, prefix }),
     tiers: new Queue(QUEUE_NAMES.tiers, { connection: producer, prefix }),
     contacts: new Queue<ContactSyncJobData>(QUEUE_NAMES.contacts, { connection: producer, prefix }),
+    value: new Queue<ValueJobData>(QUEUE_NAMES.value, { connection: producer, prefix }),
   };
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
@@ -87,12 +93,13 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     onTierChanges,
   };
   const contactSync = { api: wecom, contacts, seen: new RedisSyncSeen(producer, keys), clock };
+  const valueScoring: ValueJobDeps = { batches: new RedisValueBatches({ redis: producer, keys }), policy: policies.value, clock };
 
   const closers: (() => Promise<unknown>)[] = [];
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring,
     startWorkers() {
       workerRedis = createRedis(config.redis.url, 'worker', log);
       // kf cursors advance one sync at a time across every worker process.
@@ -123,6 +130,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         log: log.child({ component: 'worker' }),
       }));
       workers.push(createContactSyncWorker({ connection: workerRedis, prefix, sync: contactSync, log: log.child({ component: 'worker' }) }));
+      workers.push(createValueWorker({ connection: workerRedis, prefix, value: valueScoring, log: log.child({ component: 'worker' }) }));
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

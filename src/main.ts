@@ -7,6 +7,7 @@ import { createApp } from './http/app.ts';
 import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
 import { RECOMPUTE_CRON, upsertTierSchedules } from './jobs/schedules.ts';
 import { CONTACT_SYNC_CRON, upsertContactSyncSchedule } from './jobs/contacts-sync/worker.ts';
+import { upsertValueSchedule, VALUE_CRON } from './jobs/value-worker.ts';
 import { ensureRedis } from './runtime/ensure-redis.ts';
 import { parseRoles, type Role } from './runtime/roles.ts';
 import { startSandbox } from './sandbox/server.ts';
@@ -132,7 +133,8 @@ async function startScheduler(container: Container): Promise<void> {
   await container.queues.system.upsertJobScheduler('heartbeat', { every: 30_000 }, { name: HEARTBEAT_JOB_NAME });
   await upsertTierSchedules(container.queues.tiers, container.config.timezone);
   await upsertContactSyncSchedule(container.queues.contacts, container.config.timezone);
-  container.log.info({ timeZone: container.config.timezone, recompute: RECOMPUTE_CRON, contactSync: CONTACT_SYNC_CRON }, 'scheduler started: heartbeat every 30 s, due tiers every minute, contact sync from WeCom and full tier recompute nightly');
+  await upsertValueSchedule(container.queues.value, container.config.timezone);
+  container.log.info({ timeZone: container.config.timezone, recompute: RECOMPUTE_CRON, contactSync: CONTACT_SYNC_CRON, value: VALUE_CRON }, 'scheduler started: heartbeat every 30 s, due tiers every minute, contact sync from WeCom, full tier recompute and value scoring nightly');
 }
 
 function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {

@@ -60,9 +60,10 @@ export class RedisKeys {
   /**
    * String, JSON ValueSummary (domain/ports.ts): contacts per value grade and quadrant as
    * of the last value scoring run (adapters/redis/contact-store/value-batches.ts). Overwritten by each run.
+   * Not under `value:`, which is the BullMQ namespace of the `value` queue.
    */
   valueSummary(): string {
-    return `${this.prefix}:value:summary`;
+    return `${this.prefix}:stats:value`;
   }
 
   /**
