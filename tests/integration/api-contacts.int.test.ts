@@ -120,6 +120,7 @@ describe('contacts, profile, tier override and summary routes (real Redis)', () 
     expect(all).toEqual({
       rep: null, total: 3,
       tiers: [{ tier: 'A', label: '成交', count: 1 }, { tier: 'B', label: '种子', count: 0 }, { tier: 'C', label: '潜在', count: 1 }, { tier: 'D', label: '沉默', count: 1 }],
+      value: null,
     });
     const rep2 = (await api.call('GET', '/api/tiers/summary?rep=rep2')).body;
     expect(rep2.rep).toBe('rep2');

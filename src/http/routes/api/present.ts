@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { ContactRecord, TierChange } from '../../../domain/ports.ts';
+import type { ContactRecord, TierChange, ValueSummary } from '../../../domain/ports.ts';
 import type { TierOverride } from '../../../domain/tiers/assess-tier.ts';
 import { LIFECYCLE_LABELS } from '../../../domain/tiers/lifecycle.ts';
 import { TIER_LABELS } from '../../../domain/tiers/policy.ts';
-import { GRADE_LABELS, QUADRANT_LABELS } from '../../../domain/value/value-score.ts';
-import type { ContactDetail, ContactSummary, HistoryEntry, OverrideView, TierView } from './schemas/responses.ts';
+import { effectiveValue, GRADE_LABELS, QUADRANT_LABELS, type Quadrant, type Value, type ValueGrade } from '../../../domain/value/value-score.ts';
+import type { ContactDetail, ContactSummary, HistoryEntry, OverrideView, TierView, TiersSummary } from './schemas/responses.ts';
 
 // Domain records → API JSON: snake_case, ISO times, zh labels next to codes.
 
@@ -34,7 +34,8 @@ export function presentHistory(change: TierChange): z.infer<typeof HistoryEntry>
 
 /** GET /api/contacts/:id: the record with its latest history entries (newest first). */
 export function presentContact(record: ContactRecord, history: TierChange[]): z.infer<typeof ContactDetail> {
-  const { contact: c, engagement: e, orders: o, value: v } = record;
+  const { contact: c, engagement: e, orders: o } = record;
+  const v = effectiveValue(record.value, o.count);
   return {
     contact: {
       external_userid: c.externalUserId, name: c.name, type: c.type, gender: c.gender,
@@ -53,10 +54,23 @@ export function presentContact(record: ContactRecord, history: TierChange[]): z.
     orders: { count: o.count, amount: o.amount, profit: o.profit, paid: o.paid, avg_days_late: o.paid === 0 ? 0 : o.daysLate / o.paid },
     tier: presentTier(record),
     lifecycle: record.tier ? { stage: record.tier.lifecycle, label: LIFECYCLE_LABELS[record.tier.lifecycle] } : null,
-    value: v
-      ? { score: v.score, grade: v.grade, grade_label: GRADE_LABELS[v.grade], quadrant: v.quadrant, quadrant_label: v.quadrant ? QUADRANT_LABELS[v.quadrant] : null }
-      : null,
+    value: v ? presentValue(v) : null,
     history: history.map(presentHistory),
+  };
+}
+
+/** A value with the zh labels of its grade and quadrant. */
+export function presentValue(v: Value): NonNullable<z.infer<typeof ContactDetail>['value']> {
+  return { score: v.score, grade: v.grade, grade_label: GRADE_LABELS[v.grade], quadrant: v.quadrant, quadrant_label: v.quadrant ? QUADRANT_LABELS[v.quadrant] : null };
+}
+
+/** The value part of GET /api/tiers/summary. */
+export function presentValueSummary(s: ValueSummary): NonNullable<z.infer<typeof TiersSummary>['value']> {
+  return {
+    scored_at: iso(s.at), contacts: s.contacts, buyers: s.buyers,
+    grades: (['high', 'mid', 'low'] as const satisfies readonly ValueGrade[]).map((grade) => ({ grade, label: GRADE_LABELS[grade], count: s.grades[grade] })),
+    quadrants: (['star', 'flow', 'stream', 'burden'] as const satisfies readonly Quadrant[])
+      .map((quadrant) => ({ quadrant, label: QUADRANT_LABELS[quadrant], count: s.quadrants[quadrant] })),
   };
 }
 

@@ -73,7 +73,7 @@ export const ContactDetail = named(
       grade_label: z.string(),
       quadrant: z.enum(['star', 'flow', 'stream', 'burden']).nullable(),
       quadrant_label: z.string().nullable(),
-    }).nullable().describe('From the nightly value scoring; null until it ran.'),
+    }).nullable().describe('From the nightly value scoring. A contact without orders is always score 0, low, no quadrant; a buyer is null until the first scoring after its first order.'),
     history: z.array(HistoryEntry).describe('Latest tier changes, newest first.'),
   }),
   { id: 'ContactDetail' },
@@ -138,6 +138,15 @@ export const TiersSummary = named(
     rep: z.string().nullable(),
     total: z.number().int(),
     tiers: z.array(z.object({ tier: TierCode, label: z.string(), count: z.number().int() })),
+    value: z.object({
+      scored_at: TimeOutput.describe('When the value scoring run these counts come from finished.'),
+      contacts: z.number().int(),
+      buyers: z.number().int().describe('Contacts with at least one order: the population graded by ratio split.'),
+      grades: z.array(z.object({ grade: z.enum(['high', 'mid', 'low']), label: z.string(), count: z.number().int() }))
+        .describe('Contacts per value grade; contacts without orders count as low.'),
+      quadrants: z.array(z.object({ quadrant: z.enum(['star', 'flow', 'stream', 'burden']), label: z.string(), count: z.number().int() }))
+        .describe('Buyers per frequency × volume quadrant.'),
+    }).nullable().describe('Contacts per value grade and quadrant as of the last nightly (or `npm run value`) scoring; null before the first run, and for one rep (kept for everyone only).'),
   }),
   { id: 'TiersSummary' },
 );
