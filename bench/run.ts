@@ -1,6 +1,7 @@
 import { optionHelp } from './lib/args.ts';
 import { ingress, INGRESS_OPTIONS } from './ingress.ts';
 import { tiers, TIERS_OPTIONS } from './tiers.ts';
+import { value, VALUE_OPTIONS } from './value.ts';
 
 /**
  * `npm run bench -- <scenario> [--option=N ...]`. Each scenario prints a human-readable
@@ -16,6 +17,11 @@ const SCENARIOS: Record<string, { about: string; options: string; run: (argv: st
     about: 'Tier recompute of 1M synthetic contacts, due-only re-evaluation and Redis bytes per contact vs raw pipelined Redis',
     options: optionHelp(TIERS_OPTIONS),
     run: tiers,
+  },
+  value: {
+    about: 'Value scoring job over 1M synthetic contacts: first run, steady nightly run, process memory, vs one raw pipelined MGET pass',
+    options: optionHelp(VALUE_OPTIONS),
+    run: value,
   },
 };
 

@@ -62,6 +62,10 @@ export interface ContactRecord {
   orders: OrderTotals;
   tier: StoredTier | null;
   override: TierOverride | null;
+  /**
+   * As the value job stored it. Null for a contact without orders (never stored: its value
+   * is NON_BUYER_VALUE, see effectiveValue) and for a buyer not scored yet.
+   */
   value: Omit<ValueResult, 'externalUserId'> | null;
 }
 
