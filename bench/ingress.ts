@@ -85,7 +85,7 @@ async function run(o: Options): Promise<number> {
   const baseCpu = startCpuMeter({ server: baseline.child.pid });
   const basePeakRaw = await runLoad({ url: baseUrl, connections: c, durationS: o.duration, next: baseNext });
   const basePeak = summarize(basePeakRaw, baseCpu());
-  await baseline.stop();
+  // The baseline stays up (idle) for a paced control run at Fenji's fixed rate at the end.
 
   // (b) Fenji, web role only, real mode with the sandbox credentials, private Redis.
   const port = await freePort();
@@ -139,12 +139,22 @@ async function run(o: Options): Promise<number> {
       runPaced({ url, rate: fixedRate, durationS: o.pacedDuration, maxSockets: c, next: pool.next }));
   }
 
+  // Control: the same paced load on the bare server shows the load generator's own latency
+  // floor (its pauses count against every server alike).
+  let baselinePaced: PhaseSummary | undefined;
+  if (o.pacedDuration > 0) {
+    progress(`(a) node:http at ${fixedRate} req/s: open-loop paced control, ${o.pacedDuration} s`);
+    const controlCpu = startCpuMeter({ server: baseline.child.pid });
+    baselinePaced = summarize(await runPaced({ url: baseUrl, rate: fixedRate, durationS: o.pacedDuration, maxSockets: c, next: baseNext }), controlCpu());
+  }
+  await baseline.stop();
+
   const jobs = await countCallbackJobs(redis.url, prefix);
   const spooled = spoolLines(dataDir);
   await fenji.stop();
   const ok = printIngress({
     header: { node: process.version, cpus, pinned: pin.enabled, loadAvg1m: os.loadavg()[0], options: o, maxAgeS },
-    micro, connections: c, fixedPercent: o.fixedPercent, baseline: basePeak,
+    micro, connections: c, fixedPercent: o.fixedPercent, baseline: basePeak, baselinePaced,
     fenji: { startupMs, warmup, peak, fixedRate, fixed, paced },
     jobs, prefix, totals, spooled,
     messagesSent: pool.issued, meanPlaintextBytes: pool.meanPlaintextBytes(),

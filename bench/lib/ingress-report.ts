@@ -10,6 +10,8 @@ export interface IngressResults {
   connections: number;
   fixedPercent: number;
   baseline: PhaseSummary;
+  /** The baseline server paced at Fenji's fixed rate: the load generator's own latency floor. */
+  baselinePaced?: PhaseSummary;
   fenji: { startupMs: number; warmup?: PhaseSummary; peak: PhaseSummary; fixedRate: number; fixed?: PhaseSummary; paced?: PhaseSummary };
   jobs: JobCount;
   prefix: string;
@@ -27,6 +29,7 @@ export function printIngress(r: IngressResults): boolean {
   const phases: [string, PhaseSummary][] = [['(a) node:http baseline, peak', baseline], ['(b) Fenji, peak', fenji.peak]];
   if (fenji.fixed) phases.push([`(b) Fenji @${r.fixedPercent}% autocannon overallRate`, fenji.fixed]);
   if (fenji.paced) phases.push([`(b) Fenji @${r.fixedPercent}% paced open-loop`, fenji.paced]);
+  if (r.baselinePaced) phases.push([`(a) node:http paced, same rate (control)`, r.baselinePaced]);
   console.log(`\nHTTP: autocannon 9 (programmatic), -c ${r.connections}, pipelining 1, ~1 KB unique signed+encrypted callbacks`);
   console.log(phaseTable(phases));
   console.log('  latency: µs histogram over every response; paced = measured from each request\'s due time');
