@@ -16,5 +16,7 @@ COPY package.json ./
 COPY config ./config
 USER node
 EXPOSE 3000
-ENTRYPOINT ["node", "dist/main.js"]
+# A larger young generation: the ingress allocates a little per request, and fewer
+# scavenges bought ~10-15% callbacks/s in `npm run bench -- ingress`.
+ENTRYPOINT ["node", "--max-semi-space-size=32", "dist/main.js"]
 CMD ["--role=web"]

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ export const INGRESS_OPTIONS = [
   { name: 'pacedDuration', default: 10, help: 'seconds of the open-loop paced run (0 = skip)' },
   { name: 'microIterations', default: 3000, help: 'messages per micro-benchmark batch', min: 1 },
   { name: 'microRuns', default: 5, help: 'micro-benchmark batches per case (median reported; 0 = skip)' },
+  { name: 'tsx', default: 0, help: '1 = run Fenji from TypeScript with tsx (as npm start does) instead of the compiled build (as production and the Docker image do)', min: 0 },
   { name: 'redisCpu', default: 0, help: 'CPU for the private redis-server: 0 = beside the load generator (default: the server process gets a core of its own, as the baseline does, and Redis is infrastructure as in production), 1 = sharing the server\'s core', min: 0 },
 ] as const satisfies readonly OptionSpec[];
 
@@ -46,6 +48,11 @@ export async function ingress(argv: string[]): Promise<number> {
 }
 
 async function run(o: Options): Promise<number> {
+  if (!o.tsx) {
+    // Measure what production runs: the compiled build (tsx wraps every closure it creates).
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
   const pin = detectPinning();
   const cpus = os.availableParallelism(); // before pinning narrows our own affinity
   if (pin.enabled) pinPid(process.pid, 0);
@@ -94,7 +101,8 @@ async function run(o: Options): Promise<number> {
   const dataDir = path.join(tmp, 'fenji-data');
   const fenji = spawnServer({
     name: 'fenji', command: process.execPath, cwd: ROOT, cpu, logFile: path.join(tmp, 'fenji.log'),
-    args: ['--import', 'tsx', 'src/main.ts', '--role=web'],
+    // The same node flags as `npm start` and the Docker image.
+    args: ['--max-semi-space-size=32', ...(o.tsx ? ['--import', 'tsx', 'src/main.ts'] : ['dist/main.js']), '--role=web'],
     env: fenjiEnv({ port, redisUrl: redis.url, prefix, dataDir, maxAgeS }),
   });
   const startupMs = await waitForHttp(fenji, `${url}/healthz`);
