@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startLocalRedis } from '../src/adapters/redis/local-redis-server.ts';
-import { parseOptions, type OptionSpec } from './lib/args.ts';
+import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter } from './lib/cpu.ts';
 import { countCallbackJobs, fenjiEnv, resend, spoolLines, warnLines } from './lib/fenji.ts';
 import { INGRESS_TARGETS, printIngress } from './lib/ingress-report.ts';
@@ -13,7 +13,7 @@ import { runLoad, type LoadResult } from './lib/load.ts';
 import { cyclingSource, MessagePool } from './lib/messages.ts';
 import { runMicro } from './lib/micro.ts';
 import { runPaced } from './lib/paced.ts';
-import { detectPinning, installSignalHandlers, onCleanup, pinPid, runCleanups, spawnServer, waitForHttp } from './lib/procs.ts';
+import { detectPinning, onCleanup, pinPid, runScenario, spawnServer, waitForHttp } from './lib/procs.ts';
 import { microTable, summarize, type PhaseSummary } from './lib/report.ts';
 
 /**
@@ -37,14 +37,8 @@ export const INGRESS_OPTIONS = [
 type Options = Record<(typeof INGRESS_OPTIONS)[number]['name'], number>;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function ingress(argv: string[]): Promise<number> {
-  const o = parseOptions(INGRESS_OPTIONS, argv, process.env);
-  installSignalHandlers();
-  try {
-    return await run(o);
-  } finally {
-    await runCleanups();
-  }
+export function ingress(argv: string[]): Promise<number> {
+  return runScenario(INGRESS_OPTIONS, argv, run);
 }
 
 async function run(o: Options): Promise<number> {

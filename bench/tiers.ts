@@ -12,9 +12,9 @@ import { reevaluateTier } from '../src/domain/tiers/reevaluate-tier.ts';
 import { recomputeAllTiers } from '../src/jobs/handlers/recompute-all-tiers.ts';
 import { reevaluateDueTiers } from '../src/jobs/handlers/reevaluate-due-tiers.ts';
 import type { TierJobDeps } from '../src/jobs/handlers/tier-batch.ts';
-import { parseOptions, type OptionSpec } from './lib/args.ts';
+import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter } from './lib/cpu.ts';
-import { detectPinning, installSignalHandlers, onCleanup, pinPid, runCleanups } from './lib/procs.ts';
+import { detectPinning, onCleanup, pinPid, runScenario } from './lib/procs.ts';
 import { measureBaseline } from './lib/tiers-baseline.ts';
 import { memoryBreakdown, usedMemory } from './lib/tiers-memory.ts';
 import { printTiers, type TiersResult } from './lib/tiers-report.ts';
@@ -40,14 +40,8 @@ export const TIERS_OPTIONS = [
 
 type Options = Record<(typeof TIERS_OPTIONS)[number]['name'], number>;
 
-export async function tiers(argv: string[]): Promise<number> {
-  const o = parseOptions(TIERS_OPTIONS, argv, process.env);
-  installSignalHandlers();
-  try {
-    return await run(o);
-  } finally {
-    await runCleanups();
-  }
+export function tiers(argv: string[]): Promise<number> {
+  return runScenario(TIERS_OPTIONS, argv, run);
 }
 
 async function run(o: Options): Promise<number> {

@@ -8,9 +8,9 @@ import { startLocalRedis } from '../src/adapters/redis/local-redis-server.ts';
 import { loadPolicies } from '../src/config/load-tier-policy.ts';
 import type { ValueSummary } from '../src/domain/ports.ts';
 import { scoreAllValues, type ValueRunStats } from '../src/jobs/handlers/score-all-values.ts';
-import { parseOptions, type OptionSpec } from './lib/args.ts';
+import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter, type CpuShare } from './lib/cpu.ts';
-import { detectPinning, installSignalHandlers, onCleanup, pinPid, runCleanups } from './lib/procs.ts';
+import { detectPinning, onCleanup, pinPid, runScenario } from './lib/procs.ts';
 import { usedMemory } from './lib/tiers-memory.ts';
 import { contactId } from './lib/tiers-seed.ts';
 import { seedValueBatch } from './lib/value-seed.ts';
@@ -31,14 +31,8 @@ export const VALUE_OPTIONS = [
 
 type Options = Record<(typeof VALUE_OPTIONS)[number]['name'], number>;
 
-export async function value(argv: string[]): Promise<number> {
-  const o = parseOptions(VALUE_OPTIONS, argv, process.env);
-  installSignalHandlers();
-  try {
-    return await run(o);
-  } finally {
-    await runCleanups();
-  }
+export function value(argv: string[]): Promise<number> {
+  return runScenario(VALUE_OPTIONS, argv, run);
 }
 
 interface RunResult extends ValueRunStats {

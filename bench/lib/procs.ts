@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { parseOptions, type OptionSpec } from './args.ts';
 
 /**
  * Child processes and cleanup for benchmarks: every process and temp dir a bench creates
@@ -121,4 +122,22 @@ export async function waitForHttp(server: ServerProcess, url: string, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${server.name} did not answer ${url} within ${timeoutMs} ms:\n${server.logTail()}`);
+}
+
+/**
+ * Runs one scenario: parses its options, installs the Ctrl-C handler, and always runs the
+ * registered cleanups (child processes, temp dirs), whatever happens.
+ */
+export async function runScenario<const T extends readonly OptionSpec[]>(
+  specs: T,
+  argv: string[],
+  run: (options: Record<T[number]['name'], number>) => Promise<number>,
+): Promise<number> {
+  const options = parseOptions(specs, argv, process.env);
+  installSignalHandlers();
+  try {
+    return await run(options);
+  } finally {
+    await runCleanups();
+  }
 }
