@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { RedisTierBatches } from '../src/adapters/redis/contact-store/tier-batches.ts';
 import { RedisKeys } from '../src/adapters/redis/keys.ts';
-import { startLocalRedis } from '../src/adapters/redis/local-redis-server.ts';
 import { RedisContactStore } from '../src/adapters/redis/redis-contact-store.ts';
 import { loadPolicies } from '../src/config/load-tier-policy.ts';
 import { DAY_MS } from '../src/domain/tiers/policy.ts';
@@ -14,7 +11,8 @@ import { reevaluateDueTiers } from '../src/jobs/handlers/reevaluate-due-tiers.ts
 import type { TierJobDeps } from '../src/jobs/handlers/tier-batch.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter } from './lib/cpu.ts';
-import { detectPinning, onCleanup, pinPid, runScenario } from './lib/procs.ts';
+import { startBenchRedis } from './lib/bench-redis.ts';
+import { detectPinning, pinPid, runScenario } from './lib/procs.ts';
 import { measureBaseline } from './lib/tiers-baseline.ts';
 import { memoryBreakdown, usedMemory } from './lib/tiers-memory.ts';
 import { printTiers, type TiersResult } from './lib/tiers-report.ts';
@@ -52,14 +50,7 @@ async function run(o: Options): Promise<number> {
   console.log(pin.enabled ? `  pinned: redis-server on CPU 1, this process (seeding, jobs) on CPU 0 (${cpus} CPUs)` : `  ${pin.note}`);
   console.log(`  options: ${JSON.stringify(o)}`);
 
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'fenji-bench-tiers-'));
-  onCleanup('temp dir', () => rmSync(tmp, { recursive: true, force: true }));
-  const server = await startLocalRedis({ dir: path.join(tmp, 'redis') });
-  onCleanup('redis-server', () => server.stop());
-  if (pin.enabled && server.process.pid) pinPid(server.process.pid, 1);
-  const redis = new Redis(server.url, { maxRetriesPerRequest: null });
-  onCleanup('redis client', () => redis.disconnect());
-  if (!o.aof) await redis.config('SET', 'appendonly', 'no');
+  const { server, redis } = await startBenchRedis('tiers', { pinned: pin.enabled, aof: Boolean(o.aof) });
   const cpu = () => startCpuMeter({ redis: server.process.pid });
 
   const { tiers: policy } = loadPolicies(path.resolve(import.meta.dirname, '../config/tiers.jsonc'));

@@ -1,16 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisValueBatches } from '../src/adapters/redis/contact-store/value-batches.ts';
 import { RedisKeys } from '../src/adapters/redis/keys.ts';
-import { startLocalRedis } from '../src/adapters/redis/local-redis-server.ts';
 import { loadPolicies } from '../src/config/load-tier-policy.ts';
 import type { ValueSummary } from '../src/domain/ports.ts';
 import { scoreAllValues, type ValueRunStats } from '../src/jobs/handlers/score-all-values.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter, type CpuShare } from './lib/cpu.ts';
-import { detectPinning, onCleanup, pinPid, runScenario } from './lib/procs.ts';
+import { startBenchRedis } from './lib/bench-redis.ts';
+import { detectPinning, pinPid, runScenario } from './lib/procs.ts';
 import { usedMemory } from './lib/tiers-memory.ts';
 import { contactId } from './lib/tiers-seed.ts';
 import { seedValueBatch } from './lib/value-seed.ts';
@@ -51,14 +50,7 @@ async function run(o: Options): Promise<number> {
   console.log(pin.enabled ? '  pinned: redis-server on CPU 1, this process on CPU 0' : `  ${pin.note}`);
   console.log(`  options: ${JSON.stringify(o)}`);
 
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'fenji-bench-value-'));
-  onCleanup('temp dir', () => rmSync(tmp, { recursive: true, force: true }));
-  const server = await startLocalRedis({ dir: path.join(tmp, 'redis') });
-  onCleanup('redis-server', () => server.stop());
-  if (pin.enabled && server.process.pid) pinPid(server.process.pid, 1);
-  const redis = new Redis(server.url, { maxRetriesPerRequest: null });
-  onCleanup('redis client', () => redis.disconnect());
-  await redis.config('SET', 'appendonly', 'no');
+  const { server, redis } = await startBenchRedis('value', { pinned: pin.enabled, aof: false });
 
   const { tiers: tierPolicy, value: policy } = loadPolicies(path.resolve(import.meta.dirname, '../config/tiers.jsonc'));
   const keys = new RedisKeys('fenji');

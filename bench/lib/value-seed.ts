@@ -7,7 +7,7 @@ import type { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import type { Order } from '../../src/domain/contacts/contact.ts';
 import { decideTier } from '../../src/domain/tiers/reevaluate-tier.ts';
 import { DAY_MS, type TierPolicy } from '../../src/domain/tiers/policy.ts';
-import { syntheticContact, type SeedShape } from './tiers-seed.ts';
+import { rng, syntheticContact, type SeedShape } from './tiers-seed.ts';
 
 /**
  * Synthetic contacts for the value bench: the tiers bench's contacts (names, relations,
@@ -19,18 +19,6 @@ import { syntheticContact, type SeedShape } from './tiers-seed.ts';
 export interface ValueSeedShape extends SeedShape {
   /** Share of contacts with at least one order, 0-1. */
   buyers: number;
-}
-
-/** A small seeded PRNG (mulberry32), so a given contact always gets the same orders. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function ordersOf(index: number, id: string, shape: ValueSeedShape): Order[] {
