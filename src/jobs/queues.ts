@@ -36,13 +36,6 @@ export interface KfSyncJobData {
   receivedAt: number;
 }
 
-/** Like callback jobs: retried with backoff, failures kept a week. */
-export const KF_SYNC_JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-  removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
 export const HEARTBEAT_JOB_NAME = 'system.heartbeat';
 
 /**
@@ -54,6 +47,12 @@ export const CALLBACK_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: { age: 3600, count: 100_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Like callback jobs (retried with backoff, failures kept a week), fewer kept when done. */
+export const KF_SYNC_JOB_OPTIONS: JobsOptions = {
+  ...CALLBACK_JOB_OPTIONS,
+  removeOnComplete: { age: 3600, count: 10_000 },
 };
 
 /** mark_tag calls in flight across the deployment (WeCom: ≤5 concurrent, 45033 beyond; WECOM.md §4). */
