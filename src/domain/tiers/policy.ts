@@ -13,7 +13,6 @@ export const tierPolicySchema = z.object({
   potential: z.object({ addedWithinDays: z.number().positive(), messageWithinDays: z.number().positive() }),
   hysteresis: z.object({ graceDays: z.number().min(0) }),
   lifecycle: z.object({
-    newWithinDays: z.number().positive(),
     loyalOrders: z.number().int().min(2),
     churnAfterDays: z.number().positive(),
   }),
