@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
+import { followUpPolicySchema, type FollowUpPolicy } from '../domain/followups/policy.ts';
 import { tierPolicySchema, type TierPolicy } from '../domain/tiers/policy.ts';
 import type { ValuePolicy } from '../domain/value/value-score.ts';
 import { ConfigError } from '../shared/errors.ts';
@@ -13,15 +14,16 @@ const valuePolicySchema = z.object({
     .refine((s) => s.high + s.mid <= 1, 'split.high + split.mid must be at most 1'),
 });
 
-const fileSchema = tierPolicySchema.extend({ value: valuePolicySchema });
+const fileSchema = tierPolicySchema.extend({ value: valuePolicySchema, followUps: followUpPolicySchema });
 
 export interface Policies {
   tiers: TierPolicy;
   value: ValuePolicy;
+  followUps: FollowUpPolicy;
 }
 
 /**
- * Reads the commented tier rules file (config/tiers.jsonc).
+ * Reads the commented tier rules file (config/tiers.jsonc): tiers, value, follow-ups.
  * @throws ConfigError naming the file and the field path of each problem.
  */
 export function loadPolicies(file: string, readFile: (f: string) => string = (f) => readFileSync(f, 'utf8')): Policies {
@@ -40,6 +42,6 @@ export function loadPolicies(file: string, readFile: (f: string) => string = (f)
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'} ${i.message}`));
   }
-  const { value, ...tiers } = parsed.data;
-  return { tiers, value };
+  const { value, followUps, ...tiers } = parsed.data;
+  return { tiers, value, followUps };
 }
