@@ -58,6 +58,36 @@ export class RedisKeys {
   }
 
   /**
+   * Sorted set per tier: contact id by follow-up anchor (ms; domain/followups followUpAnchor:
+   * the last push, else when the contact entered the tier). Only contacts that can be pushed
+   * (a tier, an active relation, not left); kept by the contact commit like the other indexes.
+   */
+  followUpDue(tier: string): string {
+    return `${this.prefix}:ix:fu:${tier}`;
+  }
+
+  /** String, the version of the follow-up index's one-time backfill of contacts stored before it existed. */
+  followUpIndexVersion(): string {
+    return `${this.prefix}:ix:fu-version`;
+  }
+
+  /**
+   * String per contact: the id of the followups.send job that owns its next follow-up (SET
+   * NX; TTL). Keeps overlapping plan runs and retries from putting a contact in two tasks.
+   */
+  followUpClaim(externalUserId: string): string {
+    return `${this.prefix}:fu:claim:${externalUserId}`;
+  }
+
+  /**
+   * String per followups.send job, JSON: what its add_msg_template call did (before the call
+   * 'calling'; then the msgid and fail_list), so a retry never creates a second task. TTL 7 days.
+   */
+  followUpSend(jobId: string): string {
+    return `${this.prefix}:fu:send:${jobId}`;
+  }
+
+  /**
    * String, JSON ValueSummary (domain/ports.ts): contacts per value grade and quadrant as
    * of the last value scoring run (adapters/redis/contact-store/value-batches.ts). Overwritten by each run.
    * Not under `value:`, which is the BullMQ namespace of the `value` queue.

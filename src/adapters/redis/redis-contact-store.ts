@@ -36,14 +36,17 @@ const MAX_PAGE = 1000;
  * The customer archive in Redis. One string per contact holds the whole record (compact
  * codec); sorted sets index it by tier, by rep and tier, and by next review time.
  * Every write reads the record, computes the next one with the pure domain functions and
- * commits it with a compare-and-set script that also moves the index entries, retrying if
+ * commits it with a compare-and-set script that also moves the index entries (tier, rep,
+ * tier due time, follow-up due time: contact-store/indexes.ts), retrying if
  * another writer got there first: atomic per contact, idempotent, and exactly the domain's
  * arithmetic. Key layout: keys.ts (`ct:*`, `ix:*`).
  *
  * Memory (npm run bench -- tiers, 1M synthetic contacts with 1-2 relations, avatars, a
  * small summary): ~1,360 B per contact in used_memory, of which the record ~580, the
  * history list ~250, the tier index ~135, the rep indexes ~170, the due index ~80, order
- * ids ~30 (buyers only) and the keyspace tables the rest. Choices behind it:
+ * ids ~30 (buyers only) and the keyspace tables the rest. The follow-up index (one entry
+ * per contact that can be pushed, added after that measurement) should cost about as much
+ * as the due index. Choices behind it:
  * - one string per contact, not a hash: its values would outgrow listpack's 64 bytes
  *   and turn it into a hashtable (~400 B more per contact);
  * - reasons are stored, not regenerated on read: they are ~70 B, the store knows no

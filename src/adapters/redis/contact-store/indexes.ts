@@ -1,4 +1,7 @@
+import type { Engagement } from '../../../domain/engagement/engagement.ts';
+import { followUpAnchor } from '../../../domain/followups/plan-follow-up.ts';
 import type { ContactRecord, StoredTier, TierChange } from '../../../domain/ports.ts';
+import type { Tier } from '../../../domain/tiers/policy.ts';
 import { activeReps } from './codec.ts';
 import type { RedisKeys } from '../keys.ts';
 
@@ -15,14 +18,22 @@ export type IndexOp =
   | { op: 'Z-'; key: string; member: string }
   | { op: 'L'; key: string; value: string; cap: number };
 
-/** What the indexes are a function of: the tier and the reps with an active relation. */
+/** What the indexes are a function of: the tier, the reps with an active relation, the follow-up anchor. */
 export interface IndexedState {
   tier: StoredTier | null;
   reps: readonly string[];
+  /** The contact's entry in its tier's follow-up due index (followUpAnchor); null: in none. */
+  followUp: { tier: Tier; anchor: number } | null;
 }
 
 export function indexedState(record: ContactRecord): IndexedState {
-  return { tier: record.tier, reps: activeReps(record.contact) };
+  return hotIndexedState({ tier: record.tier, reps: activeReps(record.contact), engagement: record.engagement });
+}
+
+/** The same from a record's hot half (tier jobs read only that). */
+export function hotIndexedState(hot: { tier: StoredTier | null; reps: readonly string[]; engagement: Engagement }): IndexedState {
+  const followUp = followUpAnchor({ tier: hot.tier, engagement: hot.engagement, hasActiveRelation: hot.reps.length > 0 });
+  return { tier: hot.tier, reps: hot.reps, followUp };
 }
 
 export function segmentOf(state: IndexedState): Segment {
@@ -53,6 +64,12 @@ export function indexChanges(keys: RedisKeys, id: string, before: IndexedState |
   const dueAfter = after.tier?.nextReviewAt ?? null;
   if (dueAfter === null && dueBefore !== null) ops.push({ op: 'Z-', key: keys.tierDue(), member: id });
   if (dueAfter !== null && dueAfter !== dueBefore) ops.push({ op: 'Z+', key: keys.tierDue(), score: dueAfter, member: id });
+  const fuBefore = before?.followUp ?? null;
+  const fuAfter = after.followUp;
+  if (fuBefore && fuBefore.tier !== fuAfter?.tier) ops.push({ op: 'Z-', key: keys.followUpDue(fuBefore.tier), member: id });
+  if (fuAfter && (fuAfter.tier !== fuBefore?.tier || fuAfter.anchor !== fuBefore.anchor)) {
+    ops.push({ op: 'Z+', key: keys.followUpDue(fuAfter.tier), score: fuAfter.anchor, member: id });
+  }
   return ops;
 }
 

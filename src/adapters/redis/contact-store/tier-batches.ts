@@ -6,7 +6,7 @@ import { decodeHot, encodeHot } from './codec.ts';
 import { defineCommitCommand, runCommits, type Commit } from './commit.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { pageIds } from './paging.ts';
-import { historyOp, indexChanges, type Segment } from './indexes.ts';
+import { historyOp, hotIndexedState, indexChanges, type Segment } from './indexes.ts';
 
 /** Tier inputs plus the hot half they came from, which a write compares against. */
 export interface VersionedTierInputs extends TierInputs {
@@ -76,7 +76,7 @@ export class RedisTierBatches {
   async saveIfUnchanged(writes: TierWrite[]): Promise<string[]> {
     const commits = writes.map(({ input, tier, change }): Commit => {
       const id = input.externalUserId;
-      const ops = indexChanges(this.keys, id, { tier: input.tier, reps: input.reps }, { tier, reps: input.reps });
+      const ops = indexChanges(this.keys, id, hotIndexedState(input), hotIndexedState({ ...input, tier }));
       if (change) ops.push(historyOp(this.keys, change));
       return { key: this.keys.contact(id), mode: 'hot', expected: input.version, next: encodeHot({ ...input, tier }), ops };
     });
