@@ -7,6 +7,8 @@ import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
 import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts';
 import { RedisValueBatches } from './adapters/redis/contact-store/value-batches.ts';
 import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
+import { RedisFollowUpIndex } from './adapters/redis/follow-up-index.ts';
+import { RedisFollowUpLedger } from './adapters/redis/follow-up-ledger.ts';
 import { RedisSyncSeen } from './adapters/redis/sync-seen.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
@@ -20,7 +22,8 @@ import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
 import { createContactSyncWorker } from './jobs/contacts-sync/worker.ts';
-import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type KfSyncJobData, type TierTagJobData, type ValueJobData } from './jobs/queues.ts';
+import { createFollowUpWorker, type FollowUpJobDeps } from './jobs/followups/worker.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type FollowUpSendJobData, type KfSyncJobData, type TierTagJobData, type ValueJobData } from './jobs/queues.ts';
 import { tierTagEnqueuer } from './jobs/tier-tags/enqueue-tier-tags.ts';
 import { createTierWorkers } from './jobs/tier-workers.ts';
 import type { ValueJobDeps } from './jobs/handlers/score-all-values.ts';
@@ -38,7 +41,10 @@ export interface Container {
   keys: RedisKeys;
   metrics: Metrics;
   producer: Redis;
-  queues: { callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue; contacts: Queue<ContactSyncJobData>; value: Queue<ValueJobData> };
+  queues: {
+    callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue;
+    contacts: Queue<ContactSyncJobData>; value: Queue<ValueJobData>; followups: Queue<FollowUpSendJobData>;
+  };
   intake: CallbackIntake;
   policies: Policies;
   store: RedisContactStore;
@@ -53,6 +59,8 @@ export interface Container {
   contactSync: Omit<ContactSyncDeps, 'log'>;
   /** What value.score-all jobs (nightly, npm run value) score with. */
   valueScoring: ValueJobDeps;
+  /** What followups.plan and followups.send jobs plan, send and record with. */
+  followUps: FollowUpJobDeps;
   startWorkers(): Worker[];
   close(): Promise<void>;
 }
@@ -73,6 +81,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     tiers: new Queue(QUEUE_NAMES.tiers, { connection: producer, prefix }),
     contacts: new Queue<ContactSyncJobData>(QUEUE_NAMES.contacts, { connection: producer, prefix }),
     value: new Queue<ValueJobData>(QUEUE_NAMES.value, { connection: producer, prefix }),
+    followups: new Queue<FollowUpSendJobData>(QUEUE_NAMES.followups, { connection: producer, prefix }),
   };
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
@@ -94,12 +103,22 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   };
   const contactSync = { api: wecom, contacts, seen: new RedisSyncSeen(producer, keys), clock };
   const valueScoring: ValueJobDeps = { batches: new RedisValueBatches({ redis: producer, keys }), policy: policies.value, clock };
+  const followUps: FollowUpJobDeps = {
+    index: new RedisFollowUpIndex({ redis: producer, keys }),
+    store,
+    ledger: new RedisFollowUpLedger({ redis: producer, keys }),
+    api: wecom,
+    contacts,
+    policy: policies.followUps,
+    timeZone: config.timezone,
+    clock,
+  };
 
   const closers: (() => Promise<unknown>)[] = [];
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, followUps,
     startWorkers() {
       workerRedis = createRedis(config.redis.url, 'worker', log);
       // kf cursors advance one sync at a time across every worker process.
@@ -131,6 +150,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
       }));
       workers.push(createContactSyncWorker({ connection: workerRedis, prefix, sync: contactSync, log: log.child({ component: 'worker' }) }));
       workers.push(createValueWorker({ connection: workerRedis, prefix, value: valueScoring, log: log.child({ component: 'worker' }) }));
+      workers.push(createFollowUpWorker({ connection: workerRedis, prefix, queue: queues.followups, followUps, log: log.child({ component: 'worker' }) }));
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

@@ -5,7 +5,7 @@ import { loadConfig, type Config } from './config/load-config.ts';
 import { createContainer, type Container } from './container.ts';
 import { createApp } from './http/app.ts';
 import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
-import { RECOMPUTE_CRON, upsertTierSchedules } from './jobs/schedules.ts';
+import { RECOMPUTE_CRON, upsertFollowUpSchedule, upsertTierSchedules } from './jobs/schedules.ts';
 import { CONTACT_SYNC_CRON, upsertContactSyncSchedule } from './jobs/contacts-sync/worker.ts';
 import { upsertValueSchedule, VALUE_CRON } from './jobs/value-worker.ts';
 import { ensureRedis } from './runtime/ensure-redis.ts';
@@ -134,7 +134,8 @@ async function startScheduler(container: Container): Promise<void> {
   await upsertTierSchedules(container.queues.tiers, container.config.timezone);
   await upsertContactSyncSchedule(container.queues.contacts, container.config.timezone);
   await upsertValueSchedule(container.queues.value, container.config.timezone);
-  container.log.info({ timeZone: container.config.timezone, recompute: RECOMPUTE_CRON, contactSync: CONTACT_SYNC_CRON, value: VALUE_CRON }, 'scheduler started: heartbeat every 30 s, due tiers every minute, contact sync from WeCom, full tier recompute and value scoring nightly');
+  await upsertFollowUpSchedule(container.queues.followups);
+  container.log.info({ timeZone: container.config.timezone, recompute: RECOMPUTE_CRON, contactSync: CONTACT_SYNC_CRON, value: VALUE_CRON }, 'scheduler started: heartbeat every 30 s, due tiers every minute, follow-up planning every 15 min, contact sync from WeCom, full tier recompute and value scoring nightly');
 }
 
 function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {

@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import type { WeComEvent } from '../wecom/events.ts';
+import type { Tier } from '../domain/tiers/policy.ts';
 
 /** Queue names: few, named by concern (STYLE.md §3.6). */
 export const QUEUE_NAMES = {
@@ -15,6 +16,8 @@ export const QUEUE_NAMES = {
   contacts: 'contacts',
   /** Value scoring of every contact (nightly or on demand), one run at a time (global concurrency 1). */
   value: 'value',
+  /** Follow-up pushes: the planning run and the add_msg_template tasks it creates (jobs/followups/). */
+  followups: 'followups',
 } as const;
 
 /** Payload of a `callback.handle` job: a verified, decrypted, parsed WeCom callback. */
@@ -117,5 +120,31 @@ export const VALUE_JOB_OPTIONS: JobsOptions = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 30_000 },
   removeOnComplete: { count: 50 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** `followups.plan` on `followups`: finds the contacts due a follow-up and queues one send per (rep, tier). */
+export const FOLLOWUPS_PLAN_JOB_NAME = 'followups.plan';
+/** `followups.send` on `followups`: one add_msg_template task for one rep's due contacts of one tier. */
+export const FOLLOWUPS_SEND_JOB_NAME = 'followups.send';
+
+/** A followups.send job: who sends, which tier's text, to whom (≤ 10,000, WeCom's limit). */
+export interface FollowUpSendJobData {
+  rep: string;
+  tier: Tier;
+  externalUserIds: string[];
+  /** When the planning run found them due (ms). */
+  plannedAt: number;
+}
+
+/**
+ * Sends are retried with backoff (rate limits and quiet hours wait without using an
+ * attempt); completed ones stay a day, so a retried planning run finds its own sends;
+ * failed ones a week.
+ */
+export const FOLLOWUP_SEND_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
+  removeOnComplete: { age: 86_400, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
-import { TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME } from './queues.ts';
+import { FOLLOWUPS_PLAN_JOB_NAME, TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME } from './queues.ts';
+import { FOLLOWUPS_CONCURRENCY } from './followups/worker.ts';
 
 /** Scheduled jobs keep a few completed runs to look at, and failed ones a week. */
 const SCHEDULED_JOB_OPTIONS = {
@@ -26,4 +27,16 @@ export async function upsertTierSchedules(queue: Queue, timeZone: string): Promi
     { pattern: RECOMPUTE_CRON, tz: timeZone },
     { name: TIERS_RECOMPUTE_JOB_NAME, data: {}, opts: SCHEDULED_JOB_OPTIONS },
   );
+}
+
+/** How often the follow-up planning run looks for contacts due (only acts inside the send window). */
+export const FOLLOWUPS_PLAN_EVERY_MS = 15 * 60_000;
+
+/**
+ * The follow-up planning run every 15 minutes, upserted by the scheduler role. The run
+ * itself does nothing outside the send window, so the schedule need not know the window.
+ */
+export async function upsertFollowUpSchedule(queue: Queue): Promise<void> {
+  await queue.setGlobalConcurrency(FOLLOWUPS_CONCURRENCY);
+  await queue.upsertJobScheduler('followups-plan', { every: FOLLOWUPS_PLAN_EVERY_MS }, { name: FOLLOWUPS_PLAN_JOB_NAME, opts: SCHEDULED_JOB_OPTIONS });
 }

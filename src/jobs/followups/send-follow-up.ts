@@ -1,0 +1,121 @@
+import type { FollowUpLedger, SendOutcome } from '../../adapters/redis/follow-up-ledger.ts';
+import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
+import type { Interaction } from '../../domain/contacts/contact.ts';
+import { planFollowUp } from '../../domain/followups/plan-follow-up.ts';
+import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
+import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-window.ts';
+import type { ContactStore } from '../../domain/ports.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { FollowUpSendJobData } from '../queues.ts';
+import { CLAIM_TTL_MS } from './plan-follow-ups.ts';
+
+/** A contact WeCom put in fail_list is not tried again for this long (its claim is held). */
+export const FAILED_HOLD_MS = 86_400_000;
+/** Claims of a created task's recipients outlast any retry of the job that records them. */
+const RECORDING_HOLD_MS = 7 * 86_400_000;
+/** "No customer can receive this mass message" (WECOM.md §3.2): nothing was created. */
+const NO_RECEIVER = 41048;
+const ADD_MSG_TEMPLATE_PATH = '/cgi-bin/externalcontact/add_msg_template';
+/** Network failures that happen before a request leaves: WeCom cannot have seen it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export interface SendFollowUpDeps {
+  store: Pick<ContactStore, 'get'>;
+  ledger: FollowUpLedger;
+  api: Pick<WeComApi, 'addMsgTemplate'>;
+  /** Stores push interactions (idempotent by id) and re-tiers their contacts. */
+  recordPushes(interactions: Interaction[], now: number): Promise<void>;
+  policy: FollowUpPolicy;
+  timeZone: string;
+  clock: Clock;
+  log: Logger;
+}
+
+export type SendResult =
+  | { status: 'deferred'; until: number }
+  | { status: 'nothing'; dropped: number }
+  | { status: 'sent'; msgid: string | null; outcome: 'created' | 'unknown'; pushed: number; failed: number; dropped: number };
+
+/**
+ * One follow-up task: re-checks every planned contact right before the call (one who
+ * removed the rep, changed tier or rep, or was pushed meanwhile is dropped), creates the
+ * add_msg_template task from the rep, then records a 'push' interaction per recipient not
+ * in fail_list (`push:<msgid>:<external_userid>`), which restarts their cadence.
+ *
+ * Never twice: the call's outcome is saved before and after it, so a retried job records
+ * what the first attempt did instead of calling again. When WeCom may have created the
+ * task but we cannot know (no answer, or a crash mid-call), the task counts as created:
+ * a follow-up missed until the next cadence beats one the customer gets twice.
+ * @throws WeCom errors when WeCom answered (nothing was created): the job retries.
+ */
+export async function sendFollowUp(deps: SendFollowUpDeps, jobId: string, data: FollowUpSendJobData): Promise<SendResult> {
+  const saved = await deps.ledger.outcome(jobId);
+  if (saved) {
+    const outcome: SendOutcome = saved.state === 'calling' ? { state: 'unknown', recipients: saved.recipients, at: saved.at } : saved;
+    if (saved.state === 'calling') deps.log.warn({ jobId }, 'follow-up task: an earlier attempt stopped during the call; counted as created, not sent again');
+    return finish(deps, jobId, data, outcome, 0);
+  }
+  const now = deps.clock.now();
+  if (!isSendAllowed(now, deps.policy, deps.timeZone)) return { status: 'deferred', until: nextSendAllowedAt(now, deps.policy, deps.timeZone) };
+
+  const eligible: string[] = [];
+  for (const id of data.externalUserIds) {
+    const record = await deps.store.get(id);
+    const decision = record ? planFollowUp(record, deps.policy, now, deps.timeZone) : null;
+    if (decision?.status === 'due' && decision.userId === data.rep && decision.tier === data.tier) eligible.push(id);
+  }
+  const recipients = await deps.ledger.claim(eligible, jobId, CLAIM_TTL_MS);
+  const heldSet = new Set(recipients);
+  const dropped = data.externalUserIds.filter((id) => !heldSet.has(id));
+  await deps.ledger.release(dropped, jobId);
+  if (recipients.length === 0) return { status: 'nothing', dropped: dropped.length };
+
+  await deps.ledger.saveOutcome(jobId, { state: 'calling', recipients, at: now });
+  let outcome: SendOutcome;
+  try {
+    const res = await deps.api.addMsgTemplate({
+      chat_type: 'single', sender: data.rep, external_userid: recipients, text: { content: deps.policy.tiers[data.tier].text },
+    });
+    outcome = { state: 'created', msgid: res.msgid, failList: res.fail_list ?? [], recipients, at: now };
+  } catch (err) {
+    if (err instanceof WeComApiError && err.errcode === NO_RECEIVER) {
+      outcome = { state: 'created', msgid: null, failList: recipients, recipients, at: now };
+    } else if (surelyNotSent(err)) {
+      await deps.ledger.clearOutcome(jobId);
+      throw err;
+    } else {
+      deps.log.warn({ jobId, err }, 'follow-up task: WeCom may or may not have created it; counted as created, not sent again');
+      outcome = { state: 'unknown', recipients, at: now };
+    }
+  }
+  await deps.ledger.saveOutcome(jobId, outcome);
+  return finish(deps, jobId, data, outcome, dropped.length);
+}
+
+/** Records the pushes of a task that exists (or may), then frees or holds the claims. */
+async function finish(deps: SendFollowUpDeps, jobId: string, data: FollowUpSendJobData, outcome: SendOutcome, dropped: number): Promise<SendResult> {
+  if (outcome.state === 'calling') throw new Error('finish() needs a settled outcome');
+  await deps.ledger.hold(outcome.recipients, jobId, RECORDING_HOLD_MS);
+  const failList = new Set(outcome.state === 'created' ? outcome.failList : []);
+  const pushed = outcome.recipients.filter((id) => !failList.has(id));
+  const msgid = outcome.state === 'created' ? outcome.msgid : null;
+  const ref = msgid ?? `unknown-${jobId}`;
+  const interactions: Interaction[] = pushed.map((id) => ({
+    id: `push:${ref}:${id}`, externalUserId: id, direction: 'outbound', channel: 'push', at: outcome.at, userId: data.rep,
+  }));
+  await deps.recordPushes(interactions, deps.clock.now());
+  await deps.ledger.release(pushed, jobId);
+  await deps.ledger.hold([...failList], jobId, FAILED_HOLD_MS);
+  return { status: 'sent', msgid, outcome: outcome.state, pushed: pushed.length, failed: failList.size, dropped };
+}
+
+/** Whether WeCom cannot have created the task: it answered, or the request never left. */
+function surelyNotSent(err: unknown): boolean {
+  if (err instanceof WeComApiError) return true;
+  if (!(err instanceof WeComTransportError)) return true;
+  if (err.path !== ADD_MSG_TEMPLATE_PATH) return true;
+  const code = ((err.cause as { cause?: { code?: unknown } } | undefined)?.cause)?.code;
+  return typeof code === 'string' && NOT_SENT_CODES.has(code);
+}

@@ -1,0 +1,92 @@
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Interaction } from '../../domain/contacts/contact.ts';
+import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { rethrowForJob } from '../job-errors.ts';
+import { FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME, QUEUE_NAMES, type FollowUpSendJobData } from '../queues.ts';
+import { planFollowUps, type PlanFollowUpsDeps } from './plan-follow-ups.ts';
+import { sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
+
+/**
+ * Jobs in flight on the followups queue, here and (set by the schedule) across the
+ * deployment: a planning run beside a send, or two sends. WeCom publishes no concurrency
+ * limit for add_msg_template; 45033 would only delay a send (rethrowForJob).
+ */
+export const FOLLOWUPS_CONCURRENCY = 2;
+/** Push interactions stored in parallel (distinct contacts, so no write conflicts). */
+const RECORD_PARALLEL = 32;
+
+export type FollowUpJobDeps = Omit<PlanFollowUpsDeps, 'sends'> & Omit<SendFollowUpDeps, 'log' | 'recordPushes'> & {
+  /** What push interactions are stored and re-tiered with (tier changes → tier.tag jobs). */
+  contacts: RecordInteractionsDeps;
+};
+
+/** Stores push interactions through recordInteractions, RECORD_PARALLEL contacts at a time. */
+export function pushRecorder(contacts: RecordInteractionsDeps): SendFollowUpDeps['recordPushes'] {
+  return async (interactions: Interaction[], now: number) => {
+    for (let i = 0; i < interactions.length; i += RECORD_PARALLEL) {
+      await Promise.all(interactions.slice(i, i + RECORD_PARALLEL).map((one) => recordInteractions(contacts, [one], now)));
+    }
+  };
+}
+
+/** The planning run's view of the queue: its send jobs, by deterministic id. */
+export function sendQueue(queue: Pick<Queue<FollowUpSendJobData>, 'getJob' | 'add'>): PlanFollowUpsDeps['sends'] {
+  return {
+    exists: async (jobId) => (await queue.getJob(jobId)) !== undefined,
+    add: async (jobId, data) => {
+      await queue.add(FOLLOWUPS_SEND_JOB_NAME, data, { ...FOLLOWUP_SEND_JOB_OPTIONS, jobId });
+    },
+  };
+}
+
+/**
+ * The followups worker: `followups.plan` (every 15 minutes, see schedules.ts) and the
+ * `followups.send` jobs it queues. A send outside the send window waits for it (moved to
+ * delayed, no attempt used); WeCom rate limits likewise; configuration errors fail at once.
+ * Not started (autorun off).
+ */
+export function createFollowUpWorker(deps: {
+  connection: Redis;
+  prefix: string;
+  queue: Pick<Queue<FollowUpSendJobData>, 'getJob' | 'add'>;
+  followUps: FollowUpJobDeps;
+  log: Logger;
+}): Worker {
+  const recordPushes = pushRecorder(deps.followUps.contacts);
+  const sends = sendQueue(deps.queue);
+  const worker = new Worker(
+    QUEUE_NAMES.followups,
+    async (job: Job, token?: string) => {
+      const log = deps.log.child({ queue: job.queueName, jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1 });
+      const runId = String(job.id);
+      if (job.name === FOLLOWUPS_PLAN_JOB_NAME) {
+        const stats = await planFollowUps({ ...deps.followUps, sends }, runId).catch((err: unknown) => rethrowForJob(err, job, token, log));
+        if (stats.sends > 0 || stats.backfilled > 0) log.info(stats, 'follow-ups planned');
+        return stats;
+      }
+      if (job.name === FOLLOWUPS_SEND_JOB_NAME) {
+        const data = job.data as FollowUpSendJobData;
+        const result = await sendFollowUp({ ...deps.followUps, recordPushes, log }, runId, data)
+          .catch((err: unknown) => rethrowForJob(err, job, token, log));
+        if (result.status === 'deferred') {
+          log.info({ until: new Date(result.until).toISOString() }, 'follow-up task waits for the send window');
+          // Relative to the job's clock (a test's may not be the wall clock), absolute for BullMQ.
+          await job.moveToDelayed(Date.now() + Math.max(1000, result.until - deps.followUps.clock.now()), token);
+          throw new DelayedError();
+        }
+        log.info({ rep: data.rep, tier: data.tier, ...result }, 'follow-up task done');
+        return result;
+      }
+      throw new UnrecoverableError(`unknown job ${job.name}`);
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: FOLLOWUPS_CONCURRENCY, autorun: false },
+  );
+  worker.on('failed', (job, err) => {
+    const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
+  });
+  worker.on('error', (err) => deps.log.debug({ queue: worker.name, err: { message: err.message } }, 'worker error'));
+  return worker;
+}
