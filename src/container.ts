@@ -23,7 +23,7 @@ import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
 import { createContactSyncWorker } from './jobs/contacts-sync/worker.ts';
 import { createFollowUpWorker, type FollowUpJobDeps } from './jobs/followups/worker.ts';
-import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type FollowUpSendJobData, type KfSyncJobData, type TierTagJobData, type ValueJobData } from './jobs/queues.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type FollowUpJobData, type KfSyncJobData, type TierTagJobData, type ValueJobData } from './jobs/queues.ts';
 import { tierTagEnqueuer } from './jobs/tier-tags/enqueue-tier-tags.ts';
 import { createTierWorkers } from './jobs/tier-workers.ts';
 import type { ValueJobDeps } from './jobs/handlers/score-all-values.ts';
@@ -43,7 +43,7 @@ export interface Container {
   producer: Redis;
   queues: {
     callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue;
-    contacts: Queue<ContactSyncJobData>; value: Queue<ValueJobData>; followups: Queue<FollowUpSendJobData>;
+    contacts: Queue<ContactSyncJobData>; value: Queue<ValueJobData>; followups: Queue<FollowUpJobData>;
   };
   intake: CallbackIntake;
   policies: Policies;
@@ -81,7 +81,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     tiers: new Queue(QUEUE_NAMES.tiers, { connection: producer, prefix }),
     contacts: new Queue<ContactSyncJobData>(QUEUE_NAMES.contacts, { connection: producer, prefix }),
     value: new Queue<ValueJobData>(QUEUE_NAMES.value, { connection: producer, prefix }),
-    followups: new Queue<FollowUpSendJobData>(QUEUE_NAMES.followups, { connection: producer, prefix }),
+    followups: new Queue<FollowUpJobData>(QUEUE_NAMES.followups, { connection: producer, prefix }),
   };
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));

@@ -137,6 +137,9 @@ export interface FollowUpSendJobData {
   plannedAt: number;
 }
 
+/** Data on the followups queue: a send's, or nothing (a planning run). */
+export type FollowUpJobData = FollowUpSendJobData | Record<string, never>;
+
 /**
  * Sends are retried with backoff (rate limits and quiet hours wait without using an
  * attempt); completed ones stay a day, so a retried planning run finds its own sends;

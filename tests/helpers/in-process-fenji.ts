@@ -7,7 +7,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { createApp } from '../../src/http/app.ts';
-import { TIERS_DUE_JOB_NAME } from '../../src/jobs/queues.ts';
+import { FOLLOWUPS_PLAN_JOB_NAME, TIERS_DUE_JOB_NAME } from '../../src/jobs/queues.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { decodeAESKey } from '../../src/wecom/cipher.ts';
@@ -39,6 +39,8 @@ export interface InProcessFenji {
   settled(options?: { skip?: string[]; timeoutMs?: number }): Promise<void>;
   /** Runs one due re-evaluation job (what the every-minute scheduler does) and waits for everything it caused. */
   runDueJob(): Promise<void>;
+  /** Runs one follow-up planning job (what the 15-minute scheduler does) and waits for the sends it queued. */
+  runFollowUpPlan(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,10 @@ export async function startInProcessFenji(options: { clock: FakeClock }): Promis
     url, sandbox, container, clock, settled,
     async runDueJob() {
       await container.queues.tiers.add(TIERS_DUE_JOB_NAME, {});
+      await settled();
+    },
+    async runFollowUpPlan() {
+      await container.queues.followups.add(FOLLOWUPS_PLAN_JOB_NAME, {});
       await settled();
     },
     async close() {

@@ -15,7 +15,8 @@ import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
 import { planFollowUps } from '../../src/jobs/followups/plan-follow-ups.ts';
 import { createFollowUpWorker, sendQueue, type FollowUpJobDeps } from '../../src/jobs/followups/worker.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME, QUEUE_NAMES, type FollowUpSendJobData } from '../../src/jobs/queues.ts';
+import { FOLLOWUPS_PLAN_JOB_NAME, QUEUE_NAMES, type FollowUpJobData } from '../../src/jobs/queues.ts';
+import { FOLLOWUPS_PLAN_EVERY_MS, upsertFollowUpSchedule } from '../../src/jobs/schedules.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { fakeClock, type FakeClock } from '../helpers/in-process-fenji.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
@@ -38,7 +39,7 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
   let prefix: string;
   let keys: RedisKeys;
   let store: RedisContactStore;
-  let queue: Queue<FollowUpSendJobData>;
+  let queue: Queue<FollowUpJobData>;
   let followUps: FollowUpJobDeps;
   let clock: FakeClock;
   let worker: Worker;
@@ -52,7 +53,7 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
     prefix = uniquePrefix('followups');
     keys = new RedisKeys(prefix);
     store = new RedisContactStore({ redis, keys });
-    queue = new Queue<FollowUpSendJobData>(QUEUE_NAMES.followups, { connection: redis, prefix });
+    queue = new Queue<FollowUpJobData>(QUEUE_NAMES.followups, { connection: redis, prefix });
     const api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock, concurrencyRetryAfterMs: 50 }));
     followUps = {
       index: new RedisFollowUpIndex({ redis, keys }), store, ledger: new RedisFollowUpLedger({ redis, keys }), api,
@@ -92,7 +93,7 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
 
   /** One planning run as the scheduler queues it, and everything it queued. */
   async function plan(): Promise<void> {
-    await queue.add(FOLLOWUPS_PLAN_JOB_NAME, {} as FollowUpSendJobData);
+    await queue.add(FOLLOWUPS_PLAN_JOB_NAME, {});
     await idle();
   }
 
@@ -202,6 +203,17 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
     clock.advance(HOUR);
     await plan();
     expect(calls()).toHaveLength(3);
+  });
+
+  it('the scheduler role upserts one planning run every 15 minutes (idempotent), 2 jobs at a time', async () => {
+    const other = new Queue(QUEUE_NAMES.followups, { connection: redis, prefix });
+    await upsertFollowUpSchedule(other);
+    await upsertFollowUpSchedule(other);
+    const schedulers = await other.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.every, s.name])).toEqual([['followups-plan', FOLLOWUPS_PLAN_EVERY_MS, FOLLOWUPS_PLAN_JOB_NAME]]);
+    expect(await other.getGlobalConcurrency()).toBe(2);
+    await other.removeJobScheduler('followups-plan');
+    await other.close();
   });
 
   it('indexes contacts stored before the follow-up index existed, once', async () => {

@@ -4,7 +4,7 @@ import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { rethrowForJob } from '../job-errors.ts';
-import { FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME, QUEUE_NAMES, type FollowUpSendJobData } from '../queues.ts';
+import { FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME, QUEUE_NAMES, type FollowUpJobData, type FollowUpSendJobData } from '../queues.ts';
 import { planFollowUps, type PlanFollowUpsDeps } from './plan-follow-ups.ts';
 import { sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
 
@@ -32,7 +32,7 @@ export function pushRecorder(contacts: RecordInteractionsDeps): SendFollowUpDeps
 }
 
 /** The planning run's view of the queue: its send jobs, by deterministic id. */
-export function sendQueue(queue: Pick<Queue<FollowUpSendJobData>, 'getJob' | 'add'>): PlanFollowUpsDeps['sends'] {
+export function sendQueue(queue: Pick<Queue<FollowUpJobData>, 'getJob' | 'add'>): PlanFollowUpsDeps['sends'] {
   return {
     exists: async (jobId) => (await queue.getJob(jobId)) !== undefined,
     add: async (jobId, data) => {
@@ -50,7 +50,7 @@ export function sendQueue(queue: Pick<Queue<FollowUpSendJobData>, 'getJob' | 'ad
 export function createFollowUpWorker(deps: {
   connection: Redis;
   prefix: string;
-  queue: Pick<Queue<FollowUpSendJobData>, 'getJob' | 'add'>;
+  queue: Pick<Queue<FollowUpJobData>, 'getJob' | 'add'>;
   followUps: FollowUpJobDeps;
   log: Logger;
 }): Worker {
