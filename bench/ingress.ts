@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startLocalRedis } from '../src/adapters/redis/local-redis-server.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter } from './lib/cpu.ts';
-import { countCallbackJobs, fenjiEnv, resend, spoolLines, warnLines } from './lib/fenji.ts';
+import { aofRewrites, countCallbackJobs, fenjiEnv, resend, spoolLines, warnLines, type JobCount } from './lib/fenji.ts';
 import { INGRESS_TARGETS, printIngress } from './lib/ingress-report.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { cyclingSource, MessagePool } from './lib/messages.ts';
@@ -28,6 +28,7 @@ export const INGRESS_OPTIONS = [
   { name: 'fixedPercent', default: 70, help: 'fixed-rate runs at this % of the measured Fenji peak', min: 1 },
   { name: 'fixedDuration', default: 10, help: 'seconds of the autocannon overallRate run (0 = skip)' },
   { name: 'pacedDuration', default: 10, help: 'seconds of the open-loop paced run (0 = skip)' },
+  { name: 'pacedWarmup', default: 2, help: 'unmeasured seconds at the same rate before each paced run (opens sockets, warms the load generator)' },
   { name: 'microIterations', default: 3000, help: 'messages per micro-benchmark batch', min: 1 },
   { name: 'microRuns', default: 5, help: 'micro-benchmark batches per case (median reported; 0 = skip)' },
   { name: 'tsx', default: 0, help: '1 = run Fenji from TypeScript with tsx (as npm start does) instead of the compiled build (as production and the Docker image do)', min: 0 },
@@ -52,7 +53,7 @@ async function run(o: Options): Promise<number> {
   if (pin.enabled) pinPid(process.pid, 0);
   const cpu = pin.enabled ? 1 : undefined;
   // Each pool is signed right before its phase; only phases near 300 s need the check off.
-  const maxAgeS = Math.max(o.warmup, o.duration, o.fixedDuration, o.pacedDuration) + 30 > 300 ? 0 : 300;
+  const maxAgeS = Math.max(o.warmup, o.duration, o.fixedDuration, o.pacedWarmup + o.pacedDuration) + 30 > 300 ? 0 : 300;
   console.log(`Fenji ingress bench — node ${process.version}, ${cpus} CPUs (${os.cpus()[0]?.model ?? '?'}), load avg ${os.loadavg()[0]!.toFixed(2)}`);
   console.log(`  ${pin.note}`);
   console.log(`  options: ${JSON.stringify(o)}; Fenji WECOM_CALLBACK_MAX_AGE_S=${maxAgeS}${maxAgeS === 0 ? ' (phases too long for 300 s)' : ''}`);
@@ -103,13 +104,19 @@ async function run(o: Options): Promise<number> {
 
   const pool = new MessagePool();
   const totals = { ok2xx: 0, resentOk: 0, resentFailed: 0, non2xx: 0, poolFillMs: 0 };
-  /** Signs a fresh pool, runs one load phase, re-sends what was left unanswered. */
+  const jobs: JobCount = { total: 0, byState: {} };
+  /**
+   * Signs a fresh pool, runs one load phase, re-sends what was left unanswered, then counts
+   * the phase's jobs and drains them (countCallbackJobs says why).
+   */
   const phase = async (poolSize: number, load: () => Promise<LoadResult>): Promise<PhaseSummary> => {
     totals.poolFillMs += pool.fill(Math.ceil(poolSize));
     const before = pool.generatedOnTheFly;
+    const rewritesBefore = await aofRewrites(redis.url);
     const meter = startCpuMeter({ server: fenji.child.pid, redis: redis.process.pid });
     const result = await load();
     const cpuShare = meter();
+    const rewrites = (await aofRewrites(redis.url)) - rewritesBefore;
     totals.ok2xx += result.ok2xx;
     totals.non2xx += result.non2xx;
     if (result.unanswered.length > 0) {
@@ -117,7 +124,10 @@ async function run(o: Options): Promise<number> {
       totals.resentOk += again.ok2xx;
       totals.resentFailed += again.other;
     }
-    return summarize(result, cpuShare, pool.generatedOnTheFly - before);
+    const counted = await countCallbackJobs(redis.url, prefix, { drain: true });
+    jobs.total += counted.total;
+    for (const [state, n] of Object.entries(counted.byState)) jobs.byState[state] = (jobs.byState[state] ?? 0) + n;
+    return { ...summarize(result, cpuShare, pool.generatedOnTheFly - before), aofRewrites: rewrites };
   };
 
   progress(`(b) Fenji (ready in ${startupMs} ms): warm-up ${o.warmup} s, then ${o.duration} s at -c ${c}`);
@@ -136,22 +146,21 @@ async function run(o: Options): Promise<number> {
       runLoad({ url, connections: c, durationS: o.fixedDuration, overallRate: fixedRate, next: pool.next }));
   }
   if (o.pacedDuration > 0) {
-    progress(`(b) Fenji at ${fixedRate} req/s: open-loop paced, ${o.pacedDuration} s`);
-    paced = await phase(fixedRate * o.pacedDuration + 10, () =>
-      runPaced({ url, rate: fixedRate, durationS: o.pacedDuration, maxSockets: c, next: pool.next }));
+    progress(`(b) Fenji at ${fixedRate} req/s: open-loop paced, ${o.pacedWarmup} s unmeasured, then ${o.pacedDuration} s`);
+    paced = await phase(fixedRate * (o.pacedWarmup + o.pacedDuration) + 10, () =>
+      runPaced({ url, rate: fixedRate, durationS: o.pacedDuration, warmupS: o.pacedWarmup, maxSockets: c, next: pool.next }));
   }
 
   // Control: the same paced load on the bare server shows the load generator's own latency
   // floor (its pauses count against every server alike).
   let baselinePaced: PhaseSummary | undefined;
   if (o.pacedDuration > 0) {
-    progress(`(a) node:http at ${fixedRate} req/s: open-loop paced control, ${o.pacedDuration} s`);
+    progress(`(a) node:http at ${fixedRate} req/s: open-loop paced control, ${o.pacedWarmup} s unmeasured, then ${o.pacedDuration} s`);
     const controlCpu = startCpuMeter({ server: baseline.child.pid });
-    baselinePaced = summarize(await runPaced({ url: baseUrl, rate: fixedRate, durationS: o.pacedDuration, maxSockets: c, next: baseNext }), controlCpu());
+    baselinePaced = summarize(await runPaced({ url: baseUrl, rate: fixedRate, durationS: o.pacedDuration, warmupS: o.pacedWarmup, maxSockets: c, next: baseNext }), controlCpu());
   }
   await baseline.stop();
 
-  const jobs = await countCallbackJobs(redis.url, prefix);
   const spooled = spoolLines(dataDir);
   await fenji.stop();
   const ok = printIngress({

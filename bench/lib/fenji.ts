@@ -42,8 +42,13 @@ export interface JobCount {
   byState: Record<string, number>;
 }
 
-/** Jobs in the `callbacks` queue, all states; polls until two reads 300 ms apart agree. */
-export async function countCallbackJobs(redisUrl: string, prefix: string): Promise<JobCount> {
+/**
+ * Jobs in the `callbacks` queue, all states; polls until two reads 300 ms apart agree.
+ * With `drain`, then removes the waiting ones: the bench runs no worker, and without this
+ * Redis would carry every earlier phase's jobs (hundreds of MB, and AOF rewrites that
+ * grow with them) into the next phase, where production's workers keep the queue short.
+ */
+export async function countCallbackJobs(redisUrl: string, prefix: string, opts: { drain?: boolean } = {}): Promise<JobCount> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('callbacks', { connection, prefix });
   try {
@@ -51,13 +56,28 @@ export async function countCallbackJobs(redisUrl: string, prefix: string): Promi
     for (let i = 0; i < 40; i++) {
       const byState = await queue.getJobCounts();
       const total = Object.values(byState).reduce((a, b) => a + b, 0);
-      if (total === previous) return { total, byState };
+      if (total === previous) {
+        if (opts.drain) await queue.drain();
+        return { total, byState };
+      }
       previous = total;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     throw new Error('the callbacks queue did not settle within 12 s');
   } finally {
     await queue.close();
+    connection.disconnect();
+  }
+}
+
+/** Completed AOF rewrites so far (INFO persistence), to tell which phases paid for one. */
+export async function aofRewrites(redisUrl: string): Promise<number> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    const info = await connection.info('persistence');
+    const inProgress = /aof_rewrite_in_progress:1/.test(info) ? 1 : 0;
+    return Number(/aof_rewrites:(\d+)/.exec(info)?.[1] ?? 0) + inProgress;
+  } finally {
     connection.disconnect();
   }
 }

@@ -27,6 +27,7 @@ export function printIngress(r: IngressResults): boolean {
   const T = INGRESS_TARGETS;
   const { fenji, baseline, totals } = r;
   const phases: [string, PhaseSummary][] = [['(a) node:http baseline, peak', baseline], ['(b) Fenji, peak', fenji.peak]];
+  if (fenji.warmup) phases.splice(1, 0, ['(b) Fenji, warm-up', fenji.warmup]);
   if (fenji.fixed) phases.push([`(b) Fenji @${r.fixedPercent}% autocannon overallRate`, fenji.fixed]);
   if (fenji.paced) phases.push([`(b) Fenji @${r.fixedPercent}% paced open-loop`, fenji.paced]);
   if (r.baselinePaced) phases.push([`(a) node:http paced, same rate (control)`, r.baselinePaced]);
@@ -41,6 +42,8 @@ export function printIngress(r: IngressResults): boolean {
     console.log(`  note: during (a) the load generator used ${baseline.cpu['loadgen']} cores: the baseline is client-bound, so the` +
       ' true node:http capacity is higher and the ratio below is an upper bound');
   }
+  const rewrites = phases.filter(([, p]) => p.aofRewrites).map(([name, p]) => `${name.replace(/^\(b\) Fenji,? ?/, '')} ${p.aofRewrites}`);
+  console.log(`  Redis AOF rewrites during the Fenji phases: ${rewrites.length ? rewrites.join(', ') : 'none'} (each phase's jobs are counted, then drained)`);
   if (fenji.peak.generatedOnTheFly) console.log(`  note: the pool ran dry at peak; ${fenji.peak.generatedOnTheFly} messages were signed during the run on the load generator`);
 
   const ratio = fenji.peak.rps / baseline.rps;
@@ -55,7 +58,7 @@ export function printIngress(r: IngressResults): boolean {
 
   const answered = totals.ok2xx + totals.resentOk;
   const match = r.jobs.total === answered && r.spooled === 0 && totals.resentFailed === 0;
-  console.log(`\nCorrectness: jobs in Redis (queue callbacks, prefix ${r.prefix}) = ${r.jobs.total} ${JSON.stringify(r.jobs.byState)}`);
+  console.log(`\nCorrectness: jobs counted in Redis after each phase, summed (queue callbacks, prefix ${r.prefix}) = ${r.jobs.total} ${JSON.stringify(r.jobs.byState)}`);
   console.log(`  2xx answers = ${answered} (${totals.ok2xx} under load + ${totals.resentOk} re-sent after being in flight at a phase end)`);
   console.log(`  Fenji non-2xx = ${totals.non2xx}; re-send failures = ${totals.resentFailed}; spooled = ${r.spooled} → ${match ? 'MATCH' : 'MISMATCH (bug)'}`);
   console.log(`  messages sent to Fenji: ${r.messagesSent}, mean plaintext ${r.meanPlaintextBytes.toFixed(0)} B; signing them took ${(totals.poolFillMs / 1000).toFixed(1)} s, outside the measured phases`);

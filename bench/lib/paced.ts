@@ -1,7 +1,7 @@
-import http from 'node:http';
-import { createHistogram } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { LoadResult } from './load.ts';
 import type { SealedRequest } from './messages.ts';
+import type { PacedWorkerInput, PacedWorkerResult } from './paced-worker.ts';
 
 /**
  * Open-loop fixed-rate load: request i is due at start + i/rate, whatever happened to
@@ -9,92 +9,67 @@ import type { SealedRequest } from './messages.ts';
  * response is measured, not hidden — no coordinated omission). autocannon's overallRate
  * instead lets each connection fire its per-second quota back to back at every second
  * boundary, i.e. short bursts at full speed; this generator complements it.
+ *
+ * The messages are drawn up front and packed into one buffer for a worker thread that
+ * does the sending (paced-worker.ts), so neither this process's heap nor http.request's
+ * allocations can pause the schedule. The first `warmupS` seconds run at the same rate
+ * but are not measured: they open the sockets and warm the sender's code.
  */
 export async function runPaced(opts: {
   url: string;
   rate: number;
   durationS: number;
+  warmupS?: number;
   maxSockets: number;
   next: () => SealedRequest;
 }): Promise<LoadResult> {
   const target = new URL(opts.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets });
-  const histogram = createHistogram();
-  const statusCodes: Record<string, number> = {};
-  const unanswered: SealedRequest[] = [];
-  let ok2xx = 0;
-  let errors = 0;
-  const pending = new Set<SealedRequest>();
-  let drained: (() => void) | undefined;
-
-  const send = (message: SealedRequest, dueAt: number): void => {
-    pending.add(message);
-    const done = (): void => {
-      pending.delete(message);
-      if (pending.size === 0) drained?.();
-    };
-    const req = http.request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        method: 'POST',
-        path: message.path,
-        headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': message.body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-          if (status >= 200 && status < 300) ok2xx++;
-          histogram.record(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
-          done();
-        });
-      },
-    );
-    req.on('error', () => {
-      if (!pending.has(message)) return;
-      errors++;
-      unanswered.push(message);
-      done();
-    });
-    req.end(message.body);
+  const warmupS = opts.warmupS ?? 0;
+  const messages = Array.from({ length: Math.floor(opts.rate * (warmupS + opts.durationS)) }, opts.next);
+  const input: PacedWorkerInput = {
+    packed: pack(messages),
+    count: messages.length,
+    host: target.hostname,
+    port: Number(target.port),
+    rate: opts.rate,
+    warmupS,
+    maxSockets: opts.maxSockets,
   };
-
-  const started = performance.now();
-  const total = Math.floor(opts.rate * opts.durationS);
-  let sent = 0;
-  while (sent < total) {
-    const elapsedMs = performance.now() - started;
-    const due = Math.min(total, Math.floor((elapsedMs * opts.rate) / 1000) + 1);
-    for (; sent < due; sent++) send(opts.next(), started + (sent * 1000) / opts.rate);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  if (pending.size > 0) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => (drained = resolve)),
-      new Promise((resolve) => (timer = setTimeout(resolve, 15_000))),
-    ]);
-    clearTimeout(timer);
-  }
-  // Still pending after 15 s: count as unanswered (the caller re-sends them).
-  const timeouts = pending.size;
-  unanswered.push(...pending);
-  pending.clear();
-  agent.destroy();
+  // The worker is TypeScript too; worker threads do not inherit tsx's loader from the CLI.
+  const entry = new URL('./paced-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: input, transferList: [input.packed] });
+  const result = await new Promise<PacedWorkerResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`paced load worker exited with code ${code} before reporting`)));
+  });
+  await worker.terminate();
   return {
-    rps: (histogram.count * 1000) / (performance.now() - started),
-    p50Ms: histogram.count ? histogram.percentile(50) / 1000 : NaN,
-    p99Ms: histogram.count ? histogram.percentile(99) / 1000 : NaN,
-    maxMs: histogram.count ? histogram.max / 1000 : NaN,
-    responses: histogram.count,
-    ok2xx,
-    non2xx: histogram.count - ok2xx,
-    errors,
-    timeouts,
-    statusCodes,
-    unanswered,
+    rps: (result.measured * 1000) / result.measuredWindowMs,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    maxMs: result.maxMs,
+    responses: result.responses,
+    ok2xx: result.ok2xx,
+    non2xx: result.responses - result.ok2xx,
+    errors: result.errors,
+    timeouts: 0,
+    statusCodes: result.statusCodes,
+    unanswered: result.unanswered.map((i) => messages[i]!),
   };
+}
+
+/** [u32 path length][path, latin1][u32 body length][body] per message, in one buffer. */
+function pack(messages: readonly SealedRequest[]): ArrayBuffer {
+  const size = messages.reduce((sum, m) => sum + 8 + m.path.length + m.body.length, 0);
+  const out = Buffer.from(new ArrayBuffer(size));
+  let at = 0;
+  for (const m of messages) {
+    at = out.writeUInt32LE(m.path.length, at);
+    at += out.write(m.path, at, 'latin1');
+    at = out.writeUInt32LE(m.body.length, at);
+    at += m.body.copy(out, at);
+  }
+  return out.buffer as ArrayBuffer;
 }

@@ -14,6 +14,8 @@ export interface PhaseSummary {
   timeouts: number;
   unanswered: number;
   statusCodes: Record<string, number>;
+  /** Redis AOF rewrites that ran during the phase (a fork and a full write on Redis's CPU). */
+  aofRewrites?: number;
   /** Messages the load generator had to build during the phase (pool ran dry). */
   generatedOnTheFly?: number;
   /** Cores used during the phase by the server, Redis and the load generator. */
