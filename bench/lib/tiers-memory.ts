@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { SEGMENTS } from '../../src/adapters/redis/contact-store/indexes.ts';
 import type { RedisKeys } from '../../src/adapters/redis/keys.ts';
+import { TIERS } from '../../src/domain/tiers/policy.ts';
 
 /** INFO memory used_memory, in bytes. */
 export async function usedMemory(redis: Redis): Promise<number> {
@@ -18,6 +19,8 @@ export interface MemoryBreakdown {
   tierIndex: number;
   repIndex: number;
   dueIndex: number;
+  /** The follow-up due index (a sorted set per tier of contacts that can be pushed). */
+  followUpIndex: number;
 }
 
 export async function memoryBreakdown(redis: Redis, keys: RedisKeys, o: { ids: string[]; reps: string[]; count: number }): Promise<MemoryBreakdown> {
@@ -35,6 +38,11 @@ export async function memoryBreakdown(redis: Redis, keys: RedisKeys, o: { ids: s
   let repIndex = 0;
   for (const rep of o.reps) for (const s of SEGMENTS) repIndex += await usage(keys.repTierIndex(rep, s));
   const dueIndex = await usage(keys.tierDue());
+  let followUpIndex = 0;
+  for (const tier of TIERS) followUpIndex += await usage(keys.followUpDue(tier));
   const n = o.ids.length;
-  return { record: record / n, history: history / n, orders: orders / n, tierIndex: tierIndex / o.count, repIndex: repIndex / o.count, dueIndex: dueIndex / o.count };
+  return {
+    record: record / n, history: history / n, orders: orders / n,
+    tierIndex: tierIndex / o.count, repIndex: repIndex / o.count, dueIndex: dueIndex / o.count, followUpIndex: followUpIndex / o.count,
+  };
 }

@@ -64,7 +64,8 @@ export function printTiers(r: TiersResult): number {
   if (r.due.portDone > 0) console.log(`  one by one (reevaluateTier via ContactStore, 64 in flight): ${n(r.due.portDone)} contacts, ${n(r.due.portUsPerContact, 1)} µs each`);
 
   console.log(`\n(d) Redis memory: ${n(r.memory.perContact)} B per contact (used_memory ${n(r.memory.before / 2 ** 20, 1)} → ${n(r.memory.after / 2 ** 20, 1)} MiB)`);
-  console.log(`  by kind (MEMORY USAGE): record ${n(m.record)}, history ${n(m.history)}, order ids ${n(m.orders)}, tier index ${n(m.tierIndex)}, rep index ${n(m.repIndex)}, due index ${n(m.dueIndex)}; keyspace tables etc. ${n(r.memory.perContact - m.record - m.history - m.orders - m.tierIndex - m.repIndex - m.dueIndex)}`);
+  console.log(`  by kind (MEMORY USAGE): record ${n(m.record)}, history ${n(m.history)}, order ids ${n(m.orders)}, tier index ${n(m.tierIndex)}, rep index ${n(m.repIndex)}, due index ${n(m.dueIndex)}, follow-up index ${n(m.followUpIndex)}; ` +
+    `keyspace tables etc. ${n(r.memory.perContact - m.record - m.history - m.orders - m.tierIndex - m.repIndex - m.dueIndex - m.followUpIndex)}`);
 
   console.log('\nTargets');
   console.log(targetLine('full recompute (b), 13 % changed, seconds per 1M contacts', n(per1M, 2), `≤ ${T.recomputeSecondsPer1M} s`, per1M <= T.recomputeSecondsPer1M));
