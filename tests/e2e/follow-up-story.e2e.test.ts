@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
-import { fakeClock, startInProcessFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
+import { playSandbox, useStoryFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
 
 const HOUR = 3_600_000;
 const REP = 'zhangwei';
@@ -18,25 +18,8 @@ interface TemplateCall { chat_type: string; sender: string; external_userid: str
  */
 describe('follow-up pushes stop for a customer who deletes the rep, and go on for the others', () => {
   let fenji: InProcessFenji;
-  const started = Date.now();
-
-  beforeAll(async () => {
-    fenji = await startInProcessFenji({ clock: fakeClock(T0) });
-    fenji.sandbox.state.seed({ reps: [{ userid: REP, name: '张伟' }], kfAccounts: [{ name: '分级客服' }] });
-  });
-  afterAll(async () => {
-    await fenji?.close();
-    console.info(`follow-up story: ${Date.now() - started} ms`);
-  });
-
-  const control = async (action: string, body: object): Promise<unknown> => {
-    const res = await fetch(`${fenji.sandbox.url}/_sandbox/${action}`, { method: 'POST', body: JSON.stringify(body) });
-    expect(res.status, `${action}: ${await res.clone().text()}`).toBe(200);
-    const answer = (await res.json()) as { delivery?: { ok: boolean } | null };
-    if (answer.delivery !== undefined) expect(answer.delivery?.ok, `${action} callback delivered`).toBe(true);
-    await fenji.settled();
-    return answer;
-  };
+  useStoryFenji({ name: 'follow-up story', start: T0, rep: { userid: REP, name: '张伟' } }, (f) => (fenji = f));
+  const control = (action: string, body: object): Promise<unknown> => playSandbox(fenji, action, body);
   const policy = () => fenji.container.policies.followUps;
   const stored = async (id: string) => (await fenji.container.store.get(id))!;
   const tasks = (): TemplateCall[] => fenji.sandbox.calls.list({ path: 'externalcontact/add_msg_template', errcode: 0 }).map((c) => c.body as TemplateCall);

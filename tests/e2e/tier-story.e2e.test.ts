@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TierTagIds } from '../../src/adapters/wecom-api/tier-tags.ts';
 import { DAY_MS, type Tier } from '../../src/domain/tiers/policy.ts';
-import { API_TOKEN, fakeClock, startInProcessFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
+import { API_TOKEN, playSandbox, useStoryFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
 
 const HOUR = 3_600_000;
 const REP = 'zhangwei';
@@ -16,23 +16,10 @@ const T0 = Date.UTC(2026, 0, 5, 2);
 describe('a customer through the tiers, and the tag in the rep’s WeCom client following', () => {
   let fenji: InProcessFenji;
   let tags: TierTagIds;
-  const started = Date.now();
-
-  beforeAll(async () => {
-    fenji = await startInProcessFenji({ clock: fakeClock(T0) });
-    fenji.sandbox.state.seed({ reps: [{ userid: REP, name: '张伟' }], kfAccounts: [{ name: '分级客服' }] });
-  });
-  afterAll(async () => {
-    await fenji?.close();
-    console.info(`tier story: ${Date.now() - started} ms`);
-  });
+  useStoryFenji({ name: 'tier story', start: T0, rep: { userid: REP, name: '张伟' } }, (f) => (fenji = f));
 
   const control = async (action: string, body: object, skip: string[] = []): Promise<void> => {
-    const res = await fetch(`${fenji.sandbox.url}/_sandbox/${action}`, { method: 'POST', body: JSON.stringify(body) });
-    expect(res.status, `${action}: ${await res.clone().text()}`).toBe(200);
-    const answer = (await res.json()) as { delivery: { ok: boolean } | null };
-    expect(answer.delivery?.ok, `${action} callback delivered`).toBe(true);
-    await fenji.settled({ skip });
+    await playSandbox(fenji, action, body, skip);
   };
   const say = (id: string, text: string) => control('simulate/customer-message', { external_userid: id, text });
   const stored = async (id: string) => (await fenji.container.store.get(id))!;

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,4 +113,36 @@ export async function startInProcessFenji(options: { clock: FakeClock }): Promis
       redis.disconnect();
     },
   };
+}
+
+/**
+ * A story test's Fenji: started before the file's tests, with one rep and a kf account in
+ * the sandbox, and closed after them. `use` receives it once it runs.
+ */
+export function useStoryFenji(opts: { name: string; start: number; rep: { userid: string; name: string } }, use: (fenji: InProcessFenji) => void): void {
+  let fenji: InProcessFenji | undefined;
+  const started = Date.now();
+  beforeAll(async () => {
+    fenji = await startInProcessFenji({ clock: fakeClock(opts.start) });
+    fenji.sandbox.state.seed({ reps: [opts.rep], kfAccounts: [{ name: '分级客服' }] });
+    use(fenji);
+  });
+  afterAll(async () => {
+    await fenji?.close();
+    console.info(`${opts.name}: ${Date.now() - started} ms`);
+  });
+}
+
+/**
+ * Plays a sandbox control action (most post a callback to Fenji, as WeCom would), checks
+ * that it was delivered, and waits until Fenji has processed everything it caused
+ * (except the queues named in `skip`). Returns the sandbox's answer.
+ */
+export async function playSandbox(fenji: InProcessFenji, action: string, body: object, skip: string[] = []): Promise<unknown> {
+  const res = await fetch(`${fenji.sandbox.url}/_sandbox/${action}`, { method: 'POST', body: JSON.stringify(body) });
+  expect(res.status, `${action}: ${await res.clone().text()}`).toBe(200);
+  const answer = (await res.json()) as { delivery?: { ok: boolean } | null };
+  if (answer.delivery !== undefined) expect(answer.delivery?.ok, `${action} callback delivered`).toBe(true);
+  await fenji.settled({ skip });
+  return answer;
 }
