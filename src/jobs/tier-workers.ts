@@ -5,6 +5,7 @@ import type { MirrorTierTagDeps } from './handlers/mirror-tier-tag.ts';
 import { runDueTiers, runRecomputeAll, type RecomputeJobData, type ScheduledTierDeps } from './handlers/scheduled-tiers.ts';
 import { QUEUE_NAMES, TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME } from './queues.ts';
 import { createOutboundWorker } from './tier-tags/outbound-worker.ts';
+import { retryFailedTierTags } from './tier-tags/retry-failed-tier-tags.ts';
 
 export interface TierWorkerDeps {
   connection: Redis;
@@ -12,7 +13,7 @@ export interface TierWorkerDeps {
   /** Due re-evaluation and recompute; their onChanges should enqueue tier.tag jobs. */
   tiers: ScheduledTierDeps;
   mirror: Omit<MirrorTierTagDeps, 'log'>;
-  outboundQueue: Pick<Queue, 'rateLimit'>;
+  outboundQueue: Pick<Queue, 'rateLimit' | 'getFailed'>;
   log: Logger;
 }
 
@@ -33,8 +34,13 @@ export function createTierWorkers(deps: TierWorkerDeps): Worker[] {
       if (job.name === TIERS_RECOMPUTE_JOB_NAME) {
         const started = Date.now();
         const stats = await runRecomputeAll(deps.tiers, job);
-        log.info({ ...stats, ms: Date.now() - started }, 'all tiers recomputed');
-        return stats;
+        // The recompute is done: a failure here must not fail (and so re-run) it.
+        const tagJobsRetried = await retryFailedTierTags(deps.outboundQueue).catch((err: unknown) => {
+          log.warn({ err }, 'failed tier.tag jobs not retried');
+          return 0;
+        });
+        log.info({ ...stats, tagJobsRetried, ms: Date.now() - started }, 'all tiers recomputed');
+        return { ...stats, tagJobsRetried };
       }
       throw new Error(`unknown job ${job.name}`);
     },

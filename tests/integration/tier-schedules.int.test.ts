@@ -1,4 +1,4 @@
-import { Queue, type Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { TierChange } from '../../src/domain/ports.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
 import { reevaluateTier } from '../../src/domain/tiers/reevaluate-tier.ts';
 import { runDueTiers, runRecomputeAll, type RecomputeJobData, type ScheduledTierDeps } from '../../src/jobs/handlers/scheduled-tiers.ts';
-import { QUEUE_NAMES, TIERS_DUE_JOB_NAME, type TierTagJobData } from '../../src/jobs/queues.ts';
+import { QUEUE_NAMES, TIER_TAG_JOB_NAME, TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME, type TierTagJobData } from '../../src/jobs/queues.ts';
 import { RECOMPUTE_CRON, upsertTierSchedules } from '../../src/jobs/schedules.ts';
 import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
 import { createTierWorkers } from '../../src/jobs/tier-workers.ts';
@@ -139,5 +139,39 @@ describe('scheduled tier jobs: due re-evaluation and resumable recompute (real R
     const tagJobs = await outbound.getJobs(['wait']);
     expect(tagJobs.map((j) => [j.data.externalUserId, j.data.tier]).sort()).toEqual([['wm000', 'D'], ['wm001', 'D'], ['wm002', 'D']]);
     expect(await outbound.getGlobalConcurrency()).toBe(5);
+  });
+
+  it('the nightly recompute job then gives failed tier.tag jobs another round', async () => {
+    const tiers = new Queue(QUEUE_NAMES.tiers, { connection: redis, prefix });
+    const outbound = new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: redis, prefix });
+    closers.push(() => tiers.close(), () => outbound.close());
+    // A tier.tag job that failed for good (as after a WeCom outage longer than its retries).
+    await outbound.add(TIER_TAG_JOB_NAME, { externalUserId: 'wm000', tier: 'D', at: T0 }, { attempts: 1, jobId: 'tag-dead' });
+    const failingConnection = connectTestRedis();
+    const failing = new Worker(QUEUE_NAMES.wecomOutbound, async () => {
+      throw new Error('WeCom unreachable');
+    }, { connection: failingConnection, prefix });
+    await new Promise((resolve) => failing.once('failed', resolve));
+    await failing.close();
+    failingConnection.disconnect();
+    expect(await outbound.getJobState('tag-dead')).toBe('failed');
+
+    await addedAtT0(2);
+    const connection = connectTestRedis();
+    const workers: Worker[] = createTierWorkers({
+      connection, prefix, log, outboundQueue: outbound,
+      tiers: deps,
+      mirror: { store, catalog: { ids: () => new Promise(() => undefined), refresh: () => new Promise(() => undefined) }, api: { markTag: async () => undefined } },
+    });
+    closers.push(async () => {
+      await Promise.all(workers.map((w) => w.close(true)));
+      connection.disconnect();
+    });
+    void workers[0]!.run();
+    const job = await tiers.add(TIERS_RECOMPUTE_JOB_NAME, {});
+    const deadline = Date.now() + 10_000;
+    while (!(await job.isCompleted()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect((await tiers.getJob(job.id!))!.returnvalue).toMatchObject({ scanned: 2, tagJobsRetried: 1 });
+    expect(await outbound.getJobState('tag-dead')).toBe('waiting');
   });
 });

@@ -13,6 +13,7 @@ import type { Tier } from '../../src/domain/tiers/policy.ts';
 import { QUEUE_NAMES, type TierTagJobData } from '../../src/jobs/queues.ts';
 import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
 import { createOutboundWorker } from '../../src/jobs/tier-tags/outbound-worker.ts';
+import { retryFailedTierTags } from '../../src/jobs/tier-tags/retry-failed-tier-tags.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
 
@@ -172,5 +173,23 @@ describe('tier tags mirrored to WeCom through the wecom-outbound queue (sandbox,
     await drained(3);
     expect(markTagCalls()).toHaveLength(1);
     expect(wecomTags('wmRepTagged', 'lina')).toEqual(['etOther', ids.tags.B]);
+  });
+
+  it('retries failed tier.tag jobs (the nightly repair): the tag lands, other failed jobs are left alone', async () => {
+    const change = await customer('wmDeadLetter', 'A', ['zhangwei']);
+    // A configuration error fails a job for good at once (no retries).
+    sandbox.faults.failNext(1, 48002, { path: 'externalcontact/mark_tag' });
+    await queue.add('other.job', { externalUserId: 'x', tier: 'A', at: T0 }, { attempts: 1 });
+    startWorkers(1);
+    await enqueue([change]);
+    await drained(2);
+    expect((await queue.getFailed()).map((j) => j.name).sort()).toEqual(['other.job', 'tier.tag']);
+    expect(wecomTags('wmDeadLetter', 'zhangwei')).toEqual([]);
+
+    expect(await retryFailedTierTags(queue)).toBe(1);
+    await drained(2);
+    expect((await queue.getFailed()).map((j) => j.name)).toEqual(['other.job']);
+    expect(wecomTags('wmDeadLetter', 'zhangwei')).toEqual([ids.tags.A]);
+    expect(await retryFailedTierTags(queue)).toBe(0);
   });
 });
