@@ -71,14 +71,17 @@ export function mountWeComCallback(router: Router, deps: CallbackRouteDeps): voi
   }
 }
 
+/**
+ * The four parameters WeCom sends, first value of each, read straight from the query
+ * string: Koa's ctx.query builds an object of every parameter first (a few µs per callback).
+ */
 function queryOf(ctx: Context): CallbackQuery {
-  const q = ctx.query;
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const q = new URLSearchParams(ctx.querystring);
   return {
-    msg_signature: one(q['msg_signature']),
-    timestamp: one(q['timestamp']),
-    nonce: one(q['nonce']),
+    msg_signature: q.get('msg_signature') ?? undefined,
+    timestamp: q.get('timestamp') ?? undefined,
+    nonce: q.get('nonce') ?? undefined,
     // Base64 has no spaces: a '+' that arrived unencoded was decoded to ' '; put it back.
-    echostr: one(q['echostr'])?.replace(/ /g, '+'),
+    echostr: q.get('echostr')?.replace(/ /g, '+'),
   };
 }
