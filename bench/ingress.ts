@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startLocalRedis } from '../src/adapters/redis/local-redis-server.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter } from './lib/cpu.ts';
-import { aofRewrites, countCallbackJobs, fenjiEnv, resend, spoolLines, warnLines, type JobCount } from './lib/fenji.ts';
+import { countCallbackJobs, watchRedis, fenjiEnv, resend, spoolLines, warnLines, type JobCount } from './lib/fenji.ts';
 import { INGRESS_TARGETS, printIngress } from './lib/ingress-report.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { cyclingSource, MessagePool } from './lib/messages.ts';
@@ -112,11 +112,11 @@ async function run(o: Options): Promise<number> {
   const phase = async (poolSize: number, load: () => Promise<LoadResult>): Promise<PhaseSummary> => {
     totals.poolFillMs += pool.fill(Math.ceil(poolSize));
     const before = pool.generatedOnTheFly;
-    const rewritesBefore = await aofRewrites(redis.url);
+    const redisEvents = await watchRedis(redis.url);
     const meter = startCpuMeter({ server: fenji.child.pid, redis: redis.process.pid });
     const result = await load();
     const cpuShare = meter();
-    const rewrites = (await aofRewrites(redis.url)) - rewritesBefore;
+    const redisSide = await redisEvents();
     totals.ok2xx += result.ok2xx;
     totals.non2xx += result.non2xx;
     if (result.unanswered.length > 0) {
@@ -127,7 +127,7 @@ async function run(o: Options): Promise<number> {
     const counted = await countCallbackJobs(redis.url, prefix, { drain: true });
     jobs.total += counted.total;
     for (const [state, n] of Object.entries(counted.byState)) jobs.byState[state] = (jobs.byState[state] ?? 0) + n;
-    return { ...summarize(result, cpuShare, pool.generatedOnTheFly - before), aofRewrites: rewrites };
+    return { ...summarize(result, cpuShare, pool.generatedOnTheFly - before), redis: redisSide };
   };
 
   progress(`(b) Fenji (ready in ${startupMs} ms): warm-up ${o.warmup} s, then ${o.duration} s at -c ${c}`);

@@ -70,16 +70,39 @@ export async function countCallbackJobs(redisUrl: string, prefix: string, opts: 
   }
 }
 
-/** Completed AOF rewrites so far (INFO persistence), to tell which phases paid for one. */
-export async function aofRewrites(redisUrl: string): Promise<number> {
+/** What Redis itself went through during a phase: AOF rewrites and its own stalls. */
+export interface RedisPhaseEvents {
+  aofRewrites: number;
+  /** LATENCY LATEST: the longest stall per event kind (ms) at or above the monitor's threshold. */
+  stalls: Record<string, number>;
+}
+
+/** Redis latency monitor threshold for the bench: stalls this long or longer are reported. */
+const STALL_MS = 20;
+
+/**
+ * Starts watching Redis for a phase (LATENCY RESET, AOF rewrite count); the returned
+ * function reads what happened since. Redis's own stalls (a slow AOF write on a busy
+ * disk, a fork) hold every client up, and would otherwise show as Fenji's latency.
+ */
+export async function watchRedis(redisUrl: string): Promise<() => Promise<RedisPhaseEvents>> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  try {
+  const rewrites = async (): Promise<number> => {
     const info = await connection.info('persistence');
     const inProgress = /aof_rewrite_in_progress:1/.test(info) ? 1 : 0;
     return Number(/aof_rewrites:(\d+)/.exec(info)?.[1] ?? 0) + inProgress;
-  } finally {
-    connection.disconnect();
-  }
+  };
+  await connection.config('SET', 'latency-monitor-threshold', String(STALL_MS));
+  await connection.call('LATENCY', 'RESET');
+  const before = await rewrites();
+  return async () => {
+    try {
+      const latest = (await connection.call('LATENCY', 'LATEST')) as [string, number, number, number][];
+      return { aofRewrites: (await rewrites()) - before, stalls: Object.fromEntries(latest.map(([event, , , max]) => [event, max])) };
+    } finally {
+      connection.disconnect();
+    }
+  };
 }
 
 /**

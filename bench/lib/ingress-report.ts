@@ -42,8 +42,11 @@ export function printIngress(r: IngressResults): boolean {
     console.log(`  note: during (a) the load generator used ${baseline.cpu['loadgen']} cores: the baseline is client-bound, so the` +
       ' true node:http capacity is higher and the ratio below is an upper bound');
   }
-  const rewrites = phases.filter(([, p]) => p.aofRewrites).map(([name, p]) => `${name.replace(/^\(b\) Fenji,? ?/, '')} ${p.aofRewrites}`);
-  console.log(`  Redis AOF rewrites during the Fenji phases: ${rewrites.length ? rewrites.join(', ') : 'none'} (each phase's jobs are counted, then drained)`);
+  console.log('  Redis during the Fenji phases (each phase\'s jobs are counted, then drained; stalls = LATENCY LATEST, max ms):');
+  for (const [name, p] of phases.filter(([, p]) => p.redis)) {
+    const stalls = Object.entries(p.redis!.stalls).map(([event, ms]) => `${event} ${ms}`).join(', ') || 'none ≥ 20 ms';
+    console.log(`    ${name.padEnd(38)} AOF rewrites ${p.redis!.aofRewrites}; stalls: ${stalls}`);
+  }
   if (fenji.peak.generatedOnTheFly) console.log(`  note: the pool ran dry at peak; ${fenji.peak.generatedOnTheFly} messages were signed during the run on the load generator`);
 
   const ratio = fenji.peak.rps / baseline.rps;

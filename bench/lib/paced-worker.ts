@@ -34,8 +34,11 @@ export interface PacedWorkerResult {
   errors: number;
   statusCodes: Record<string, number>;
   unanswered: number[];
+  /** Measured responses slower than 40 ms: [due time (epoch ms), latency ms], the first 2,000 (for diagnosis). */
+  slow: [number, number][];
 }
 
+const SLOW_MS = 40;
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 interface Conn {
@@ -58,6 +61,7 @@ function run(input: PacedWorkerInput): Promise<PacedWorkerResult> {
   const histogram = createHistogram();
   const statusCodes: Record<string, number> = {};
   const unanswered: number[] = [];
+  const slow: [number, number][] = [];
   const idle: Conn[] = [];
   const waiting: { index: number; dueAt: number }[] = [];
   let open = 0;
@@ -122,7 +126,11 @@ function run(input: PacedWorkerInput): Promise<PacedWorkerResult> {
       responses++;
       statusCodes[status] = (statusCodes[status] ?? 0) + 1;
       if (status >= 200 && status < 300) ok2xx++;
-      if (dueAt >= measuredFrom) histogram.record(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
+      if (dueAt >= measuredFrom) {
+        const latency = performance.now() - dueAt;
+        histogram.record(Math.max(1, Math.round(latency * 1000)));
+        if (latency > SLOW_MS && slow.length < 2000) slow.push([Math.round(performance.timeOrigin + dueAt), Math.round(latency)]);
+      }
       release(conn);
       settle();
     });
@@ -169,6 +177,7 @@ function run(input: PacedWorkerInput): Promise<PacedWorkerResult> {
         errors,
         statusCodes,
         unanswered,
+        slow,
       });
     };
     let sent = 0;

@@ -22,7 +22,7 @@ export async function runPaced(opts: {
   warmupS?: number;
   maxSockets: number;
   next: () => SealedRequest;
-}): Promise<LoadResult> {
+}): Promise<LoadResult & { slow: [number, number][] }> {
   const target = new URL(opts.url);
   const warmupS = opts.warmupS ?? 0;
   const messages = Array.from({ length: Math.floor(opts.rate * (warmupS + opts.durationS)) }, opts.next);
@@ -57,6 +57,7 @@ export async function runPaced(opts: {
     timeouts: 0,
     statusCodes: result.statusCodes,
     unanswered: result.unanswered.map((i) => messages[i]!),
+    slow: result.slow,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RedisPhaseEvents } from './fenji.ts';
 import type { CpuShare } from './cpu.ts';
 import type { LoadResult } from './load.ts';
 import type { MicroResult } from './micro.ts';
@@ -14,8 +15,8 @@ export interface PhaseSummary {
   timeouts: number;
   unanswered: number;
   statusCodes: Record<string, number>;
-  /** Redis AOF rewrites that ran during the phase (a fork and a full write on Redis's CPU). */
-  aofRewrites?: number;
+  /** What Redis went through during the phase (AOF rewrites, its own stalls ≥ 20 ms). */
+  redis?: RedisPhaseEvents;
   /** Messages the load generator had to build during the phase (pool ran dry). */
   generatedOnTheFly?: number;
   /** Cores used during the phase by the server, Redis and the load generator. */
