@@ -59,6 +59,24 @@ describe('scheduled tier jobs: due re-evaluation and resumable recompute (real R
     return ids;
   }
 
+  /** Runs one job through the tiers worker (the outbound worker is not started) and returns its result. */
+  async function runTiersJob(tiers: Queue, outbound: Queue<TierTagJobData>, name: string, tierDeps: ScheduledTierDeps): Promise<unknown> {
+    const connection = connectTestRedis();
+    const workers: Worker[] = createTierWorkers({
+      connection, prefix, log, outboundQueue: outbound, tiers: tierDeps,
+      mirror: { store, catalog: { ids: () => new Promise(() => undefined), refresh: () => new Promise(() => undefined) }, api: { markTag: async () => undefined } },
+    });
+    closers.push(async () => {
+      await Promise.all(workers.map((w) => w.close(true)));
+      connection.disconnect();
+    });
+    void workers[0]!.run();
+    const job = await tiers.add(name, {});
+    const deadline = Date.now() + 10_000;
+    while (!(await job.isCompleted()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return (await tiers.getJob(job.id!))!.returnvalue;
+  }
+
   it('moves due contacts down with no new fact, and reports the changes', async () => {
     const ids = await addedAtT0(7);
     now = T0 + 10 * DAY_MS;
@@ -121,21 +139,7 @@ describe('scheduled tier jobs: due re-evaluation and resumable recompute (real R
     await tiers.drain(true);
     await addedAtT0(3);
     now = T0 + 60 * DAY_MS;
-    const connection = connectTestRedis();
-    const workers: Worker[] = createTierWorkers({
-      connection, prefix, log, outboundQueue: outbound,
-      tiers: { ...deps, onChanges: tierTagEnqueuer(outbound) },
-      mirror: { store, catalog: { ids: () => new Promise(() => undefined), refresh: () => new Promise(() => undefined) }, api: { markTag: async () => undefined } },
-    });
-    closers.push(async () => {
-      await Promise.all(workers.map((w) => w.close(true)));
-      connection.disconnect();
-    });
-    void workers[0]!.run();
-    const job = await tiers.add(TIERS_DUE_JOB_NAME, {});
-    const deadline = Date.now() + 10_000;
-    while (!(await job.isCompleted()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect((await tiers.getJob(job.id!))!.returnvalue).toMatchObject({ due: 3, changed: 3 });
+    expect(await runTiersJob(tiers, outbound, TIERS_DUE_JOB_NAME, { ...deps, onChanges: tierTagEnqueuer(outbound) })).toMatchObject({ due: 3, changed: 3 });
     const tagJobs = await outbound.getJobs(['wait']);
     expect(tagJobs.map((j) => [j.data.externalUserId, j.data.tier]).sort()).toEqual([['wm000', 'D'], ['wm001', 'D'], ['wm002', 'D']]);
     expect(await outbound.getGlobalConcurrency()).toBe(5);
@@ -157,21 +161,7 @@ describe('scheduled tier jobs: due re-evaluation and resumable recompute (real R
     expect(await outbound.getJobState('tag-dead')).toBe('failed');
 
     await addedAtT0(2);
-    const connection = connectTestRedis();
-    const workers: Worker[] = createTierWorkers({
-      connection, prefix, log, outboundQueue: outbound,
-      tiers: deps,
-      mirror: { store, catalog: { ids: () => new Promise(() => undefined), refresh: () => new Promise(() => undefined) }, api: { markTag: async () => undefined } },
-    });
-    closers.push(async () => {
-      await Promise.all(workers.map((w) => w.close(true)));
-      connection.disconnect();
-    });
-    void workers[0]!.run();
-    const job = await tiers.add(TIERS_RECOMPUTE_JOB_NAME, {});
-    const deadline = Date.now() + 10_000;
-    while (!(await job.isCompleted()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect((await tiers.getJob(job.id!))!.returnvalue).toMatchObject({ scanned: 2, tagJobsRetried: 1 });
+    expect(await runTiersJob(tiers, outbound, TIERS_RECOMPUTE_JOB_NAME, deps)).toMatchObject({ scanned: 2, tagJobsRetried: 1 });
     expect(await outbound.getJobState('tag-dead')).toBe('waiting');
   });
 });
