@@ -136,21 +136,32 @@ export class Simulator {
     return { relation, delivery: await this.deliver(editExternalContactXml(this.base(input.userid, input.external_userid))) };
   }
 
-  /** The rep confirms a mass message in the client: its recipients become "sent". No callback. */
-  confirmGroupMsg(input: { msgid: string; userid?: string }): { confirmed: number } {
+  /**
+   * The rep confirms a mass message in the client: its unsent recipients become "sent" (1,
+   * send_time now), or "not a friend" (2) if the relation is gone or the customer deleted
+   * the rep meanwhile. No callback.
+   */
+  confirmGroupMsg(input: { msgid: string; userid?: string }): { confirmed: number; notFriends: number } {
     const template = this.deps.state.msgTemplates.get(input.msgid);
     if (!template) {
       throw new SimulationError(404, 'msg_template_unknown', `no mass message ${input.msgid}`);
     }
     let confirmed = 0;
+    let notFriends = 0;
     for (const r of template.recipients) {
       if (r.status === 0 && (input.userid === undefined || r.userid === input.userid)) {
-        r.status = 1;
-        r.send_time = this.deps.state.nowSeconds();
-        confirmed += 1;
+        const relation = this.deps.state.relation(r.userid, r.external_userid);
+        if (!relation || relation.deleted_by_customer) {
+          r.status = 2;
+          notFriends += 1;
+        } else {
+          r.status = 1;
+          r.send_time = this.deps.state.nowSeconds();
+          confirmed += 1;
+        }
       }
     }
-    return { confirmed };
+    return { confirmed, notFriends };
   }
 
   private async deliver(xml: string): Promise<DeliveryResult | null> {

@@ -113,4 +113,17 @@ describe('mass messages', () => {
     const nobody = await api('externalcontact/add_msg_template', { external_userid: ['wm-wangfang'], text: { content: 'x' } });
     expect(nobody.errcode).toBe(41048);
   });
+
+  it('a recipient who is no longer a friend when the rep confirms gets status 2, without send_time', async () => {
+    const zhao = (await sandbox.simulate.addContact({ userid: 'zhangwei', name: '赵敏' })).contact.external_userid;
+    const created = await api('externalcontact/add_msg_template', { external_userid: ['wm-lina', zhao], sender: 'zhangwei', text: { content: '新品上市' } });
+    await sandbox.simulate.customerDeletesRep({ userid: 'zhangwei', external_userid: 'wm-lina' });
+    now += 3_600_000;
+    expect(sandbox.simulate.confirmGroupMsg({ msgid: created['msgid'] as string })).toEqual({ confirmed: 1, notFriends: 1 });
+    const result = await api('externalcontact/get_groupmsg_send_result', { msgid: created['msgid'], userid: 'zhangwei' });
+    expect(result['send_list']).toEqual([
+      { external_userid: 'wm-lina', userid: 'zhangwei', status: 2 },
+      { external_userid: zhao, userid: 'zhangwei', status: 1, send_time: Math.floor(now / 1000) },
+    ]);
+  });
 });
