@@ -26,6 +26,7 @@ describe('loadPolicies: follow-ups', () => {
     expect(Object.fromEntries(Object.entries(followUps.tiers).map(([t, f]) => [t, f.everyDays]))).toEqual({ A: 30, B: 3, C: 7, D: 30 });
     expect(followUps.sendWindow).toEqual({ from: 600, to: 720 });
     expect(followUps.quietHours).toEqual({ from: 1260, to: 540 });
+    expect(followUps.confirmWithinDays).toBe(3);
     for (const f of Object.values(followUps.tiers)) expect(f.text).toMatch(/[\u4e00-\u9fff]/);
   });
 
@@ -42,10 +43,19 @@ describe('loadPolicies: follow-ups', () => {
     expect(problems((j) => void (j.followUps['quietHours'] = { from: '21:00', to: '9:00' }))).toEqual([
       'tiers.jsonc: followUps.quietHours.to must be a time of day as "HH:MM" (00:00-24:00)',
     ]);
+    expect(problems((j) => void (j.followUps['confirmWithinDays'] = 0))).toEqual([
+      'tiers.jsonc: followUps.confirmWithinDays must be 1 to 30 days',
+    ]);
     expect(problems((j) => ({ ...j, followUps: undefined }))[0]).toMatch(/^tiers\.jsonc: followUps /);
   });
 
   it('allows a tier with follow-ups off and no text', () => {
     expect(problems((j) => void (j.followUps.tiers['A'] = { everyDays: 0, text: '' }))).toEqual([]);
+  });
+
+  it('confirmWithinDays defaults to 3 days when left out', () => {
+    const json = structuredClone(shipped);
+    delete json.followUps['confirmWithinDays'];
+    expect(loadPolicies('tiers.jsonc', () => JSON.stringify(json)).followUps.confirmWithinDays).toBe(3);
   });
 });

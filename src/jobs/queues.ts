@@ -137,8 +137,25 @@ export interface FollowUpSendJobData {
   plannedAt: number;
 }
 
-/** Data on the followups queue: a send's, or nothing (a planning run). */
-export type FollowUpJobData = FollowUpSendJobData | Record<string, never>;
+/** `followups.result` on `followups`: reads back who a created task reached (get_groupmsg_send_result). */
+export const FOLLOWUPS_RESULT_JOB_NAME = 'followups.result';
+
+/** A followups.result job: one rep's part of one task, and whom it still waits for. */
+export interface FollowUpResultJobData {
+  msgid: string;
+  rep: string;
+  /** The send job that created the task: it owns the recipients' claims. */
+  sendJobId: string;
+  /** When the task was created (ms): the confirmation limit counts from it. */
+  createdAt: number;
+  /** Recipients whose status is not known yet (status 0 at the last check). */
+  pending: string[];
+  /** When the job means to check next (ms, Fenji's clock; BullMQ's delay is the same span). */
+  checkAt: number;
+}
+
+/** Data on the followups queue: a send's, a result check's, or nothing (a planning run). */
+export type FollowUpJobData = FollowUpSendJobData | FollowUpResultJobData | Record<string, never>;
 
 /**
  * Sends are retried with backoff (rate limits and quiet hours wait without using an
@@ -151,3 +168,9 @@ export const FOLLOWUP_SEND_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 86_400, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+/**
+ * Result checks wait between reads without using attempts (moved to delayed); errors are
+ * retried with backoff. Completed ones stay a day (a retried send finds its check by id).
+ */
+export const FOLLOWUP_RESULT_JOB_OPTIONS: JobsOptions = FOLLOWUP_SEND_JOB_OPTIONS;

@@ -8,6 +8,8 @@ const REP = 'zhangwei';
 const T0 = Date.UTC(2026, 0, 5, 2);
 /** 10:30 in Shanghai on day `d` after T0. */
 const morning = (d: number) => T0 + d * DAY_MS + 30 * 60_000;
+/** 12:30 on day `d`: when the rep confirms that day's tasks. */
+const confirmed = (d: number) => morning(d) + 2 * HOUR;
 
 interface TemplateCall { chat_type: string; sender: string; external_userid: string[]; text: { content: string } }
 
@@ -23,29 +25,46 @@ describe('follow-up pushes stop for a customer who deletes the rep, and go on fo
   const policy = () => fenji.container.policies.followUps;
   const stored = async (id: string) => (await fenji.container.store.get(id))!;
   const tasks = (): TemplateCall[] => fenji.sandbox.calls.list({ path: 'externalcontact/add_msg_template', errcode: 0 }).map((c) => c.body as TemplateCall);
-  /** What the schedulers do on a day: tiers re-evaluated (every minute), then the follow-up run. */
-  async function day(d: number): Promise<TemplateCall[]> {
+  /** The rep confirms each new task in the WeCom client two hours later; Fenji reads back who got it by 15:30. */
+  async function confirm(created: TemplateCall[], d: number): Promise<void> {
+    if (created.length === 0) return;
+    fenji.clock.set(confirmed(d));
+    const templates = [...fenji.sandbox.state.msgTemplates.values()].slice(-created.length);
+    for (const t of templates) await control('simulate/confirm-groupmsg', { msgid: t.msgid });
+    fenji.clock.set(confirmed(d) + 3 * HOUR);
+    await fenji.runFollowUpResults();
+  }
+  /** What the schedulers do on a day: tiers re-evaluated (every minute), then the follow-up run; the rep confirms. */
+  async function day(d: number, { confirmTasks = true } = {}): Promise<TemplateCall[]> {
     const before = tasks().length;
     fenji.clock.set(morning(d));
     await fenji.runDueJob();
     await fenji.runFollowUpPlan();
-    return tasks().slice(before);
+    const created = tasks().slice(before);
+    if (confirmTasks) await confirm(created, d);
+    return created;
   }
 
-  it('two new customers (C) get their first follow-up a week later, in one task from their rep', async () => {
+  it('two new customers (C) get their first follow-up a week later, in one task from their rep, pushed once the rep confirms it', async () => {
     await control('simulate/add-contact', { userid: REP, name: '王芳', external_userid: 'wmKeeps' });
     await control('simulate/add-contact', { userid: REP, name: '韩梅', external_userid: 'wmGoes' });
     for (const id of ['wmKeeps', 'wmGoes']) expect((await stored(id)).tier?.tier).toBe('C');
     expect(await day(6)).toEqual([]);
-    expect(await day(7)).toEqual([{ chat_type: 'single', sender: REP, external_userid: ['wmGoes', 'wmKeeps'], text: { content: policy().tiers.C.text } }]);
+    const created = await day(7, { confirmTasks: false });
+    expect(created).toEqual([{ chat_type: 'single', sender: REP, external_userid: ['wmGoes', 'wmKeeps'], text: { content: policy().tiers.C.text } }]);
+    // A task reaches nobody until the rep confirms it: no push yet, even once its first read-back (an hour on) ran.
+    fenji.clock.set(morning(7) + HOUR);
+    await fenji.runFollowUpResults();
+    expect(fenji.sandbox.calls.list({ path: 'externalcontact/get_groupmsg_send_result', errcode: 0 })).toHaveLength(1);
+    expect((await stored('wmGoes')).engagement.pushes).toEqual([]);
+    await confirm(created, 7);
     const [template] = [...fenji.sandbox.state.msgTemplates.values()];
-    await control('simulate/confirm-groupmsg', { msgid: template!.msgid });
     expect(template!.recipients.map((r) => r.status)).toEqual([1, 1]);
-    expect((await stored('wmGoes')).engagement.pushes).toEqual([morning(7)]);
+    for (const id of ['wmKeeps', 'wmGoes']) expect((await stored(id)).engagement.pushes).toEqual([confirmed(7)]);
   });
 
-  it('韩梅 replies to the push: B, and three days later the B follow-up (push to close)', async () => {
-    fenji.clock.set(morning(7) + 2 * HOUR);
+  it('韩梅 replies within 3 days of the confirmed push: B, and three days later the B follow-up (push to close)', async () => {
+    fenji.clock.set(confirmed(7) + 2 * DAY_MS);
     await control('simulate/customer-message', { external_userid: 'wmGoes', text: '好的，我看看' });
     expect((await stored('wmGoes')).tier).toMatchObject({ tier: 'B' });
     expect((await stored('wmGoes')).tier!.reasons.join('; ')).toMatch(/回复了推送/);
@@ -71,6 +90,6 @@ describe('follow-up pushes stop for a customer who deletes the rep, and go on fo
     expect((await stored('wmKeeps')).tier?.tier).toBe('D');
     expect(tasks().flatMap((t) => t.external_userid).filter((id) => id === 'wmKeeps')).toHaveLength(4);
     expect(tasks().filter((t) => t.external_userid.includes('wmGoes'))).toHaveLength(2);
-    expect((await stored('wmGoes')).engagement.pushes).toEqual([morning(7), morning(10)]);
+    expect((await stored('wmGoes')).engagement.pushes).toEqual([confirmed(7), confirmed(10)]);
   });
 });

@@ -12,6 +12,7 @@ import { FOLLOWUPS_PLAN_JOB_NAME, TIERS_DUE_JOB_NAME } from '../../src/jobs/queu
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { decodeAESKey } from '../../src/wecom/cipher.ts';
+import { busyJobs, promoteDueResultChecks } from './follow-up-results.ts';
 import { connectTestRedis, deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
 
 /** A clock the test moves by hand; Fenji, its WeCom client and the sandbox all read it. */
@@ -36,12 +37,17 @@ export interface InProcessFenji {
   sandbox: Sandbox;
   container: Container;
   clock: FakeClock;
-  /** Waits until no queue (but those in `skip`) has a job waiting, delayed or running, chained jobs included. */
+  /**
+   * Waits until no queue (but those in `skip`) has a job waiting, delayed or running, chained
+   * jobs included; follow-up read-backs waiting for a later check do not count.
+   */
   settled(options?: { skip?: string[]; timeoutMs?: number }): Promise<void>;
   /** Runs one due re-evaluation job (what the every-minute scheduler does) and waits for everything it caused. */
   runDueJob(): Promise<void>;
   /** Runs one follow-up planning job (what the 15-minute scheduler does) and waits for the sends it queued. */
   runFollowUpPlan(): Promise<void>;
+  /** Runs the follow-up read-backs (followups.result) due by the fake clock, whatever their BullMQ delay, and waits for them. */
+  runFollowUpResults(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,7 +89,7 @@ export async function startInProcessFenji(options: { clock: FakeClock }): Promis
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
     while (quiet < 2) {
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+      const counts = await Promise.all(queues.map((q) => busyJobs(q)));
       const busy = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
       quiet = busy === 0 ? quiet + 1 : 0;
       if (Date.now() > deadline) throw new Error(`Fenji still busy after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
@@ -99,6 +105,10 @@ export async function startInProcessFenji(options: { clock: FakeClock }): Promis
     },
     async runFollowUpPlan() {
       await container.queues.followups.add(FOLLOWUPS_PLAN_JOB_NAME, {});
+      await settled();
+    },
+    async runFollowUpResults() {
+      await promoteDueResultChecks(container.queues.followups, clock.now());
       await settled();
     },
     async close() {

@@ -54,6 +54,11 @@ export const followUpPolicySchema = z
     sendWindow: dailySpan,
     /** When no task is ever created, whatever the window says (customers' evenings and nights). */
     quietHours: dailySpan,
+    /**
+     * How long a created task may wait for the rep's confirmation in the WeCom client:
+     * recipients still unsent after this many days get no push recorded and are due again.
+     */
+    confirmWithinDays: z.number().int('must be a whole number of days').min(1, 'must be 1 to 30 days').max(30, 'must be 1 to 30 days').default(3),
   })
   .refine(
     (p) => Array.from({ length: MINUTES_PER_DAY }, (_, m) => m).some((m) => inSpan(m, p.sendWindow) && !inSpan(m, p.quietHours)),

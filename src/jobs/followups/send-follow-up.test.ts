@@ -7,7 +7,8 @@ import { loadPolicies } from '../../config/load-tier-policy.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { emptyEngagement } from '../../domain/engagement/engagement.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
-import type { FollowUpSendJobData } from '../queues.ts';
+import type { FollowUpResultJobData, FollowUpSendJobData } from '../queues.ts';
+import { FIRST_CHECK_MS } from './follow-up-results.ts';
 import { FAILED_HOLD_MS, sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
 
 const { followUps: policy } = loadPolicies('config/tiers.jsonc');
@@ -52,51 +53,61 @@ function setup(answer: (req: AddMsgTemplateRequest) => Promise<AddMsgTemplateRes
   const ledger = memoryLedger();
   const requests: AddMsgTemplateRequest[] = [];
   const recorded: Interaction[] = [];
+  const results: { jobId: string; data: FollowUpResultJobData; delayMs: number }[] = [];
   const deps: SendFollowUpDeps = {
     store: { get: async (id) => record(id) },
     ledger,
     api: { addMsgTemplate: async (req) => (requests.push(req), answer(req)) },
     recordPushes: async (list) => void recorded.push(...list),
+    results: { add: async (jobId, d, delayMs) => void results.push({ jobId, data: d, delayMs }) },
     policy, timeZone: 'Asia/Shanghai', clock: { now: () => NOW }, log: pino({ level: 'silent' }),
   };
-  return { deps, ledger, requests, recorded };
+  return { deps, ledger, requests, recorded, results };
 }
 
 const connectionError = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: { code } });
 
 describe('sendFollowUp', () => {
-  it('creates the task and records a push per recipient not in fail_list, then frees their claims', async () => {
-    const { deps, ledger, requests, recorded } = setup(async () => ({ msgid: 'msgA', fail_list: ['wm2'] }));
-    expect(await sendFollowUp(deps, JOB, data)).toEqual({ status: 'sent', msgid: 'msgA', outcome: 'created', pushed: 1, failed: 1, dropped: 0 });
+  it('creates the task, records no push yet and queues its read-back; the recipients stay claimed', async () => {
+    const { deps, ledger, requests, recorded, results } = setup(async () => ({ msgid: 'msgA', fail_list: ['wm2'] }));
+    expect(await sendFollowUp(deps, JOB, data)).toEqual({ status: 'sent', msgid: 'msgA', outcome: 'created', pushed: 0, awaiting: 1, failed: 1, dropped: 0 });
     expect(requests).toEqual([{ chat_type: 'single', sender: 'zhangwei', external_userid: ['wm1', 'wm2'], text: { content: policy.tiers.C.text } }]);
-    expect(recorded).toEqual([{ id: 'push:msgA:wm1', externalUserId: 'wm1', direction: 'outbound', channel: 'push', at: NOW, userId: 'zhangwei' }]);
-    expect(ledger.claims.get('wm1')).toBeUndefined();
+    expect(recorded).toEqual([]);
+    expect(results).toEqual([{
+      jobId: 'followup-result.msgA.zhangwei', delayMs: FIRST_CHECK_MS,
+      data: { msgid: 'msgA', rep: 'zhangwei', sendJobId: JOB, createdAt: NOW, pending: ['wm1'], checkAt: NOW + FIRST_CHECK_MS },
+    }]);
+    // Claimed until the confirmation limit (3 days) and a day's margin.
+    expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, ttl: 4 * 86_400_000 });
     expect(ledger.claims.get('wm2')).toEqual({ owner: JOB, ttl: FAILED_HOLD_MS });
   });
 
-  it('a retry after the task was created records the pushes without calling WeCom again', async () => {
-    const { deps, ledger, requests, recorded } = setup(async () => ({ msgid: 'msgB' }));
+  it('a retry after the task was created queues the same read-back without calling WeCom again', async () => {
+    const { deps, ledger, requests, recorded, results } = setup(async () => ({ msgid: 'msgB' }));
     ledger.outcomes.set(JOB, { state: 'created', msgid: 'msgA', failList: [], recipients: ['wm1', 'wm2'], at: NOW - 60_000 });
     await sendFollowUp(deps, JOB, data);
     expect(requests).toEqual([]);
-    expect(recorded.map((i) => [i.id, i.at])).toEqual([['push:msgA:wm1', NOW - 60_000], ['push:msgA:wm2', NOW - 60_000]]);
+    expect(recorded).toEqual([]);
+    expect(results.map((r) => [r.jobId, r.data.pending, r.data.createdAt, r.delayMs])).toEqual([['followup-result.msgA.zhangwei', ['wm1', 'wm2'], NOW - 60_000, FIRST_CHECK_MS - 60_000]]);
   });
 
   it('a retry after an attempt stopped mid-call counts the task as created (never twice)', async () => {
     const { deps, ledger, requests, recorded } = setup(async () => ({ msgid: 'msgB' }));
     ledger.outcomes.set(JOB, { state: 'calling', recipients: ['wm1'], at: NOW });
-    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 1 });
+    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 1, awaiting: 0 });
     expect(requests).toEqual([]);
-    expect(recorded.map((i) => i.id)).toEqual([`push:unknown-${JOB}:wm1`]);
+    expect(recorded.map((i) => [i.id, i.at])).toEqual([[`push:unknown-${JOB}:wm1`, NOW]]);
+    expect(ledger.claims.get('wm1')).toBeUndefined();
   });
 
-  it('no answer from WeCom (timeout, connection reset): counted as created, not retried', async () => {
-    const { deps, requests, recorded } = setup(async () => {
+  it('no answer from WeCom (timeout, connection reset): counted as pushed at creation (no msgid to read back), not retried', async () => {
+    const { deps, requests, recorded, results } = setup(async () => {
       throw new WeComTransportError(ADD, 'no answer within 10000 ms', new DOMException('timeout', 'TimeoutError'));
     });
     expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 2 });
     expect(requests).toHaveLength(1);
-    expect(recorded).toHaveLength(2);
+    expect(recorded.map((i) => i.at)).toEqual([NOW, NOW]);
+    expect(results).toEqual([]);
   });
 
   it('WeCom answered an error, or the request never left: nothing recorded, the job retries', async () => {
@@ -117,18 +128,19 @@ describe('sendFollowUp', () => {
   });
 
   it('41048 (nobody can receive): nothing recorded, the contacts held back a day', async () => {
-    const { deps, ledger, recorded } = setup(async () => {
+    const { deps, ledger, recorded, results } = setup(async () => {
       throw new WeComApiError({ errcode: 41048, errmsg: 'no valid receiver', path: ADD });
     });
-    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', msgid: null, pushed: 0, failed: 2 });
+    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', msgid: null, pushed: 0, awaiting: 0, failed: 2 });
     expect(recorded).toEqual([]);
+    expect(results).toEqual([]);
     expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, ttl: FAILED_HOLD_MS });
   });
 
   it('drops contacts claimed by another send, and waits outside the send window', async () => {
     const { deps, ledger, requests } = setup(async () => ({ msgid: 'msgA' }));
     ledger.claims.set('wm2', { owner: 'followup.other.zhangwei.C', ttl: 1 });
-    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', pushed: 1, dropped: 1 });
+    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', awaiting: 1, dropped: 1 });
     expect(requests[0]!.external_userid).toEqual(['wm1']);
 
     const night = { ...deps, clock: { now: () => NOW + 12 * 3_600_000 } };

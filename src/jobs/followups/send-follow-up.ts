@@ -8,11 +8,12 @@ import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-wi
 import type { ContactStore } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { FollowUpSendJobData } from '../queues.ts';
+import type { FollowUpResultJobData, FollowUpSendJobData } from '../queues.ts';
+import { FAILED_HOLD_MS, FIRST_CHECK_MS, followUpResultJobId, pendingHoldMs } from './follow-up-results.ts';
 import { CLAIM_TTL_MS } from './plan-follow-ups.ts';
 
 /** A contact WeCom put in fail_list is not tried again for this long (its claim is held). */
-export const FAILED_HOLD_MS = 86_400_000;
+export { FAILED_HOLD_MS };
 /** Claims of a created task's recipients outlast any retry of the job that records them. */
 const RECORDING_HOLD_MS = 7 * 86_400_000;
 /** "No customer can receive this mass message" (WECOM.md §3.2): nothing was created. */
@@ -27,6 +28,8 @@ export interface SendFollowUpDeps {
   api: Pick<WeComApi, 'addMsgTemplate'>;
   /** Stores push interactions (idempotent by id) and re-tiers their contacts. */
   recordPushes(interactions: Interaction[], now: number): Promise<void>;
+  /** Queues a task's read-back (followups.result) after `delayMs`; an existing job id is left alone. */
+  results: { add(jobId: string, data: FollowUpResultJobData, delayMs: number): Promise<void> };
   policy: FollowUpPolicy;
   timeZone: string;
   clock: Clock;
@@ -36,13 +39,14 @@ export interface SendFollowUpDeps {
 export type SendResult =
   | { status: 'deferred'; until: number }
   | { status: 'nothing'; dropped: number }
-  | { status: 'sent'; msgid: string | null; outcome: 'created' | 'unknown'; pushed: number; failed: number; dropped: number };
+  | { status: 'sent'; msgid: string | null; outcome: 'created' | 'unknown'; pushed: number; awaiting: number; failed: number; dropped: number };
 
 /**
  * One follow-up task: re-checks every planned contact right before the call (one who
- * removed the rep, changed tier or rep, or was pushed meanwhile is dropped), creates the
- * add_msg_template task from the rep, then records a 'push' interaction per recipient not
- * in fail_list (`push:<msgid>:<external_userid>`), which restarts their cadence.
+ * removed the rep, changed tier or rep, or was pushed meanwhile is dropped) and creates the
+ * add_msg_template task from the rep. The task reaches nobody until the rep confirms it,
+ * so its recipients not in fail_list stay claimed and a followups.result job reads back
+ * who got it (follow-up-results.ts), which records their pushes at their send time.
  *
  * Never twice: the call's outcome is saved before and after it, so a retried job records
  * what the first attempt did instead of calling again. When WeCom may have created the
@@ -94,21 +98,36 @@ export async function sendFollowUp(deps: SendFollowUpDeps, jobId: string, data: 
   return finish(deps, jobId, data, outcome, dropped.length);
 }
 
-/** Records the pushes of a task that exists (or may), then frees or holds the claims. */
+/** Hands a created task to its read-back, or records the pushes of one that may exist; then frees or holds the claims. */
 async function finish(deps: SendFollowUpDeps, jobId: string, data: FollowUpSendJobData, outcome: SendOutcome, dropped: number): Promise<SendResult> {
   if (outcome.state === 'calling') throw new Error('finish() needs a settled outcome');
   await deps.ledger.hold(outcome.recipients, jobId, RECORDING_HOLD_MS);
   const failList = new Set(outcome.state === 'created' ? outcome.failList : []);
-  const pushed = outcome.recipients.filter((id) => !failList.has(id));
+  const reached = outcome.recipients.filter((id) => !failList.has(id));
   const msgid = outcome.state === 'created' ? outcome.msgid : null;
-  const ref = msgid ?? `unknown-${jobId}`;
-  const interactions: Interaction[] = pushed.map((id) => ({
-    id: `push:${ref}:${id}`, externalUserId: id, direction: 'outbound', channel: 'push', at: outcome.at, userId: data.rep,
-  }));
-  await deps.recordPushes(interactions, deps.clock.now());
-  await deps.ledger.release(pushed, jobId);
+  let pushed = 0;
+  let awaiting = 0;
+  if (msgid !== null) {
+    // Created: the claims stay until the read-back settles each recipient (or gives up).
+    const now = deps.clock.now();
+    await deps.ledger.hold(reached, jobId, pendingHoldMs(outcome.at, deps.policy, now));
+    const checkAt = outcome.at + FIRST_CHECK_MS;
+    const result: FollowUpResultJobData = { msgid, rep: data.rep, sendJobId: jobId, createdAt: outcome.at, pending: reached, checkAt };
+    if (reached.length > 0) await deps.results.add(followUpResultJobId(msgid, data.rep), result, Math.max(0, checkAt - now));
+    awaiting = reached.length;
+  } else {
+    // Unknown outcome (no answer, or a crash mid-call): there is no msgid to read back, so
+    // we cannot learn whether anyone got it. Counted as pushed at creation, as a missed
+    // follow-up (one cadence late) beats one the customer gets twice.
+    const interactions: Interaction[] = reached.map((id) => ({
+      id: `push:unknown-${jobId}:${id}`, externalUserId: id, direction: 'outbound', channel: 'push', at: outcome.at, userId: data.rep,
+    }));
+    await deps.recordPushes(interactions, deps.clock.now());
+    await deps.ledger.release(reached, jobId);
+    pushed = reached.length;
+  }
   await deps.ledger.hold([...failList], jobId, FAILED_HOLD_MS);
-  return { status: 'sent', msgid, outcome: outcome.state, pushed: pushed.length, failed: failList.size, dropped };
+  return { status: 'sent', msgid, outcome: outcome.state, pushed, awaiting, failed: failList.size, dropped };
 }
 
 /** Whether WeCom cannot have created the task: it answered, or the request never left. */

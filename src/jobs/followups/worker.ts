@@ -4,7 +4,11 @@ import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { rethrowForJob } from '../job-errors.ts';
-import { FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME, QUEUE_NAMES, type FollowUpJobData, type FollowUpSendJobData } from '../queues.ts';
+import {
+  FOLLOWUP_RESULT_JOB_OPTIONS, FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME, QUEUE_NAMES,
+  type FollowUpJobData, type FollowUpResultJobData, type FollowUpSendJobData,
+} from '../queues.ts';
+import { readFollowUpResults, type FollowUpResultDeps } from './follow-up-results.ts';
 import { planFollowUps, type PlanFollowUpsDeps } from './plan-follow-ups.ts';
 import { sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
 
@@ -17,7 +21,8 @@ export const FOLLOWUPS_CONCURRENCY = 2;
 /** Push interactions stored in parallel (distinct contacts, so no write conflicts). */
 const RECORD_PARALLEL = 32;
 
-export type FollowUpJobDeps = Omit<PlanFollowUpsDeps, 'sends'> & Omit<SendFollowUpDeps, 'log' | 'recordPushes'> & {
+export type FollowUpJobDeps = Omit<PlanFollowUpsDeps, 'sends'> & Omit<SendFollowUpDeps, 'log' | 'recordPushes' | 'results' | 'api'> & {
+  api: SendFollowUpDeps['api'] & FollowUpResultDeps['api'];
   /** What push interactions are stored and re-tiered with (tier changes → tier.tag jobs). */
   contacts: RecordInteractionsDeps;
 };
@@ -41,11 +46,27 @@ export function sendQueue(queue: Pick<Queue<FollowUpJobData>, 'getJob' | 'add'>)
   };
 }
 
+/** A send's view of the queue: the read-back of the task it created, by deterministic id. */
+export function resultQueue(queue: Pick<Queue<FollowUpJobData>, 'add'>): SendFollowUpDeps['results'] {
+  return {
+    add: async (jobId, data, delayMs) => {
+      await queue.add(FOLLOWUPS_RESULT_JOB_NAME, data, { ...FOLLOWUP_RESULT_JOB_OPTIONS, jobId, delay: delayMs });
+    },
+  };
+}
+
+/** Moves the job to delayed until `until` on the deps' clock (a test's may not be the wall clock); no attempt used. */
+async function waitUntil(job: Job, token: string | undefined, until: number, now: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + Math.max(1000, until - now), token);
+  throw new DelayedError();
+}
+
 /**
- * The followups worker: `followups.plan` (every 15 minutes, see schedules.ts) and the
- * `followups.send` jobs it queues. A send outside the send window waits for it (moved to
- * delayed, no attempt used); WeCom rate limits likewise; configuration errors fail at once.
- * Not started (autorun off).
+ * The followups worker: `followups.plan` (every 15 minutes, see schedules.ts), the
+ * `followups.send` jobs it queues, and the `followups.result` read-back each created task
+ * gets. A send outside the send window waits for it, a read-back with recipients still
+ * unsent waits for its next check (moved to delayed, no attempt used); WeCom rate limits
+ * likewise; configuration errors fail at once. Not started (autorun off).
  */
 export function createFollowUpWorker(deps: {
   connection: Redis;
@@ -56,6 +77,7 @@ export function createFollowUpWorker(deps: {
 }): Worker {
   const recordPushes = pushRecorder(deps.followUps.contacts);
   const sends = sendQueue(deps.queue);
+  const results = resultQueue(deps.queue);
   const worker = new Worker(
     QUEUE_NAMES.followups,
     async (job: Job, token?: string) => {
@@ -68,16 +90,26 @@ export function createFollowUpWorker(deps: {
       }
       if (job.name === FOLLOWUPS_SEND_JOB_NAME) {
         const data = job.data as FollowUpSendJobData;
-        const result = await sendFollowUp({ ...deps.followUps, recordPushes, log }, runId, data)
+        const result = await sendFollowUp({ ...deps.followUps, recordPushes, results, log }, runId, data)
           .catch((err: unknown) => rethrowForJob(err, job, token, log));
         if (result.status === 'deferred') {
           log.info({ until: new Date(result.until).toISOString() }, 'follow-up task waits for the send window');
-          // Relative to the job's clock (a test's may not be the wall clock), absolute for BullMQ.
-          await job.moveToDelayed(Date.now() + Math.max(1000, result.until - deps.followUps.clock.now()), token);
-          throw new DelayedError();
+          return waitUntil(job, token, result.until, deps.followUps.clock.now());
         }
         log.info({ rep: data.rep, tier: data.tier, ...result }, 'follow-up task done');
         return result;
+      }
+      if (job.name === FOLLOWUPS_RESULT_JOB_NAME) {
+        const data = job.data as FollowUpResultJobData;
+        const check = await readFollowUpResults({ ...deps.followUps, recordPushes }, data).catch((err: unknown) => rethrowForJob(err, job, token, log));
+        if (check.status === 'waiting') {
+          const { pushed, failed, pending } = check;
+          if (pushed + failed > 0) log.info({ msgid: data.msgid, rep: data.rep, pushed, failed, unsent: pending.length }, 'follow-up task read back, some still unsent');
+          await job.updateData({ ...data, pending: check.pending, checkAt: check.nextCheckAt });
+          return waitUntil(job, token, check.nextCheckAt, deps.followUps.clock.now());
+        }
+        log.info({ msgid: data.msgid, rep: data.rep, ...check }, 'follow-up task read back');
+        return check;
       }
       throw new UnrecoverableError(`unknown job ${job.name}`);
     },

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { GetGroupmsgSendResultRequest, GetGroupmsgSendResultResponse } from '../../adapters/wecom-api/endpoints.ts';
+import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import type { Interaction } from '../../domain/contacts/contact.ts';
+import type { FollowUpResultJobData } from '../queues.ts';
+import { CHECK_EVERY_MS, FAILED_HOLD_MS, readFollowUpResults, type FollowUpResultDeps } from './follow-up-results.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** The task was created 2026-01-12 10:30 in Shanghai. */
+const CREATED = Date.UTC(2026, 0, 12, 2, 30);
+const SEND = 'followup.run.zhangwei.C';
+const job = (pending: string[]): FollowUpResultJobData =>
+  ({ msgid: 'msgA', rep: 'zhangwei', sendJobId: SEND, createdAt: CREATED, pending, checkAt: CREATED + HOUR });
+type Row = GetGroupmsgSendResultResponse['send_list'][number];
+const row = (id: string, status: number, sendTime?: number): Row =>
+  ({ external_userid: id, userid: 'zhangwei', status, ...(sendTime ? { send_time: sendTime } : {}) });
+
+/** WeCom's answer as pages of `pageSize`, a ledger of the send job's claims, and what got recorded. */
+function setup(rows: Row[], now: number, pageSize = 1000) {
+  const claims = new Map<string, { owner: string; ttl: number }>(['wm1', 'wm2', 'wm3', 'wm4'].map((id) => [id, { owner: SEND, ttl: 4 * DAY }]));
+  const mine = (ids: readonly string[], owner: string) => ids.filter((id) => claims.get(id)?.owner === owner);
+  const requests: GetGroupmsgSendResultRequest[] = [];
+  const recorded = new Map<string, Interaction>();
+  const clock = { now: () => now };
+  const deps: FollowUpResultDeps = {
+    api: {
+      getGroupmsgSendResult: async (req) => {
+        requests.push(req);
+        const from = req.cursor ? Number(req.cursor) : 0;
+        const end = from + pageSize;
+        return { send_list: rows.slice(from, end), next_cursor: end < rows.length ? String(end) : '' };
+      },
+    },
+    ledger: {
+      release: async (ids, owner) => void mine(ids, owner).forEach((id) => claims.delete(id)),
+      hold: async (ids, owner, ttl) => void mine(ids, owner).forEach((id) => claims.set(id, { owner, ttl })),
+    },
+    // Idempotent by id, like the contact store.
+    recordPushes: async (list) => void list.forEach((i) => recorded.set(i.id, i)),
+    policy: { confirmWithinDays: 3 },
+    clock,
+  };
+  return { deps, claims, requests, recorded, set: (ms: number) => void (now = ms) };
+}
+
+describe('readFollowUpResults', () => {
+  const confirmedAt = CREATED + 2 * HOUR;
+  const rows = [row('wm1', 1, confirmedAt / 1000), row('wm2', 2), row('wm3', 3), row('wm4', 0)];
+
+  it('sent → push at send_time, claim freed; not a friend or capped → no push, held a day; unsent → asked again later', async () => {
+    const { deps, claims, requests, recorded } = setup(rows, CREATED + 3 * HOUR, 3);
+    expect(await readFollowUpResults(deps, job(['wm1', 'wm2', 'wm3', 'wm4']))).toEqual({
+      status: 'waiting', pushed: 1, failed: 2, pending: ['wm4'], nextCheckAt: CREATED + 3 * HOUR + CHECK_EVERY_MS,
+    });
+    // Every page, the rep's part only.
+    expect(requests).toEqual([{ msgid: 'msgA', userid: 'zhangwei', limit: 1000 }, { msgid: 'msgA', userid: 'zhangwei', limit: 1000, cursor: '3' }]);
+    expect([...recorded.values()]).toEqual([{ id: 'push:msgA:wm1', externalUserId: 'wm1', direction: 'outbound', channel: 'push', at: confirmedAt, userId: 'zhangwei' }]);
+    expect(claims.get('wm1')).toBeUndefined();
+    expect(claims.get('wm2')).toEqual({ owner: SEND, ttl: FAILED_HOLD_MS });
+    expect(claims.get('wm3')).toEqual({ owner: SEND, ttl: FAILED_HOLD_MS });
+    // Still claimed until the limit (3 days after creation) plus a day's margin.
+    expect(claims.get('wm4')).toEqual({ owner: SEND, ttl: 4 * DAY - 3 * HOUR });
+  });
+
+  it('ends once every recipient is settled, and a re-run records nothing twice', async () => {
+    const settled = [row('wm1', 1, confirmedAt / 1000), row('wm4', 1, (confirmedAt + HOUR) / 1000)];
+    const { deps, claims, recorded } = setup(settled, CREATED + 5 * HOUR);
+    const first = await readFollowUpResults(deps, job(['wm1', 'wm4']));
+    expect(first).toEqual({ status: 'done', pushed: 2, failed: 0, gaveUp: 0 });
+    expect(await readFollowUpResults(deps, job(['wm1', 'wm4']))).toEqual(first);
+    expect([...recorded.keys()]).toEqual(['push:msgA:wm1', 'push:msgA:wm4']);
+    expect(recorded.get('push:msgA:wm4')!.at).toBe(confirmedAt + HOUR);
+    expect([...claims.keys()]).toEqual(['wm2', 'wm3']);
+  });
+
+  it('only recipients still pending are settled: one settled at an earlier check is left alone', async () => {
+    const { deps, claims, recorded } = setup(rows, CREATED + 9 * HOUR);
+    claims.set('wm2', { owner: SEND, ttl: 1234 });
+    expect(await readFollowUpResults(deps, job(['wm4']))).toMatchObject({ status: 'waiting', pushed: 0, failed: 0, pending: ['wm4'] });
+    expect(recorded.size).toBe(0);
+    expect(claims.get('wm2')).toEqual({ owner: SEND, ttl: 1234 });
+  });
+
+  it('the last check falls on the limit; past it, unsent recipients are given up: no push, claims freed', async () => {
+    const { deps, claims, recorded, set } = setup(rows, CREATED + 3 * DAY - HOUR);
+    expect(await readFollowUpResults(deps, job(['wm4']))).toMatchObject({ status: 'waiting', nextCheckAt: CREATED + 3 * DAY });
+    set(CREATED + 3 * DAY);
+    expect(await readFollowUpResults(deps, job(['wm4']))).toEqual({ status: 'done', pushed: 0, failed: 0, gaveUp: 1 });
+    expect(recorded.size).toBe(0);
+    expect(claims.has('wm4')).toBe(false);
+  });
+
+  it('a recipient WeCom does not list counts as unsent; another owner’s claim is never freed', async () => {
+    const { deps, claims } = setup([], CREATED + 4 * DAY);
+    claims.set('wm4', { owner: 'followup.later.zhangwei.C', ttl: 1 });
+    expect(await readFollowUpResults(deps, job(['wm1', 'wm4']))).toEqual({ status: 'done', pushed: 0, failed: 0, gaveUp: 2 });
+    expect(claims.has('wm1')).toBe(false);
+    expect(claims.get('wm4')).toEqual({ owner: 'followup.later.zhangwei.C', ttl: 1 });
+  });
+
+  it('a WeCom error is thrown to the job before anything is settled', async () => {
+    const { deps, claims, recorded } = setup(rows, CREATED + 3 * HOUR);
+    const err = new WeComRateLimitedError({ errcode: 45009, errmsg: 'api freq out of limit', path: '/cgi-bin/externalcontact/get_groupmsg_send_result' }, 60_000);
+    deps.api = { getGroupmsgSendResult: async () => Promise.reject(err) };
+    await expect(readFollowUpResults(deps, job(['wm1', 'wm4']))).rejects.toBe(err);
+    expect(recorded.size).toBe(0);
+    expect(claims.get('wm1')).toEqual({ owner: SEND, ttl: 4 * DAY });
+  });
+});

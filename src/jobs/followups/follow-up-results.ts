@@ -1,0 +1,104 @@
+import type { FollowUpLedger } from '../../adapters/redis/follow-up-ledger.ts';
+import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import type { Interaction } from '../../domain/contacts/contact.ts';
+import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
+import { DAY_MS } from '../../domain/tiers/policy.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { FollowUpResultJobData } from '../queues.ts';
+
+const HOUR_MS = 3_600_000;
+/** The first read-back, after the task was created: reps usually confirm within the hour. */
+export const FIRST_CHECK_MS = HOUR_MS;
+/** Later read-backs, until every recipient is settled or the confirmation limit passes. */
+export const CHECK_EVERY_MS = 4 * HOUR_MS;
+/** A recipient WeCom did not deliver to (status 2 or 3) is not tried again for this long. */
+export const FAILED_HOLD_MS = DAY_MS;
+/** Pending recipients stay claimed this long past the limit, in case the last check runs late. */
+const PENDING_MARGIN_MS = DAY_MS;
+const PAGE_LIMIT = 1000;
+
+/** get_groupmsg_send_result's status per recipient (WECOM.md §3.6). */
+const SENT = 1;
+const NOT_FRIEND = 2;
+const CAPPED = 3;
+
+export interface FollowUpResultDeps {
+  api: Pick<WeComApi, 'getGroupmsgSendResult'>;
+  ledger: Pick<FollowUpLedger, 'release' | 'hold'>;
+  /** Stores push interactions (idempotent by id) and re-tiers their contacts. */
+  recordPushes(interactions: Interaction[], now: number): Promise<void>;
+  policy: Pick<FollowUpPolicy, 'confirmWithinDays'>;
+  clock: Clock;
+}
+
+/** What one read-back settled, and what it still waits for ('waiting': check again at nextCheckAt). */
+export type ResultCheck =
+  | { status: 'waiting'; pushed: number; failed: number; pending: string[]; nextCheckAt: number }
+  | { status: 'done'; pushed: number; failed: number; gaveUp: number };
+
+/** The result job of one rep's part of one task; BullMQ ids may not contain ':'. */
+export function followUpResultJobId(msgid: string, rep: string): string {
+  return `followup-result.${msgid}.${rep}`.replaceAll(':', '_');
+}
+
+/** When the task's unconfirmed recipients are given up. */
+export function giveUpAt(createdAt: number, policy: Pick<FollowUpPolicy, 'confirmWithinDays'>): number {
+  return createdAt + policy.confirmWithinDays * DAY_MS;
+}
+
+/** How long a task's pending recipients stay claimed from `now`: past the limit and the last check. */
+export function pendingHoldMs(createdAt: number, policy: Pick<FollowUpPolicy, 'confirmWithinDays'>, now: number): number {
+  return Math.max(0, giveUpAt(createdAt, policy) - now) + PENDING_MARGIN_MS;
+}
+
+/**
+ * Reads back one rep's part of a created task (get_groupmsg_send_result, every page) and
+ * settles each recipient still pending: sent (1) → a push interaction
+ * `push:<msgid>:<external_userid>` at its send_time, claim released; not a friend (2) or
+ * capped (3) → no push, claim held a day; not sent yet (0, or not listed) → asked again
+ * later, until the task is `confirmWithinDays` old: then no push, claim released, so the
+ * next planning run finds the contact due again.
+ *
+ * Idempotent: a re-run records the same push ids (duplicates are ignored) and claims are
+ * owner-checked, so a crash between two steps costs nothing but a repeated step.
+ * @throws WeCom errors (the job's rethrowForJob decides: rate limit waits, config fails).
+ */
+export async function readFollowUpResults(deps: FollowUpResultDeps, data: FollowUpResultJobData): Promise<ResultCheck> {
+  const statuses = new Map<string, { status: number; sendTime?: number }>();
+  let cursor = '';
+  do {
+    const page = await deps.api.getGroupmsgSendResult({ msgid: data.msgid, userid: data.rep, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
+    for (const r of page.send_list) {
+      if (r.external_userid) statuses.set(r.external_userid, { status: r.status, ...(r.send_time ? { sendTime: r.send_time } : {}) });
+    }
+    cursor = page.next_cursor ?? '';
+  } while (cursor);
+
+  const now = deps.clock.now();
+  const sent: Interaction[] = [];
+  const failed: string[] = [];
+  const pending: string[] = [];
+  for (const id of data.pending) {
+    const result = statuses.get(id);
+    if (result?.status === SENT) {
+      // send_time is in seconds; WeCom always gives it with status 1 (now if it ever does not).
+      const at = result.sendTime ? result.sendTime * 1000 : now;
+      sent.push({ id: `push:${data.msgid}:${id}`, externalUserId: id, direction: 'outbound', channel: 'push', at, userId: data.rep });
+    } else if (result?.status === NOT_FRIEND || result?.status === CAPPED) {
+      failed.push(id);
+    } else {
+      pending.push(id);
+    }
+  }
+  await deps.recordPushes(sent, now);
+  await deps.ledger.release(sent.map((i) => i.externalUserId), data.sendJobId);
+  await deps.ledger.hold(failed, data.sendJobId, FAILED_HOLD_MS);
+
+  const limit = giveUpAt(data.createdAt, deps.policy);
+  if (pending.length > 0 && now < limit) {
+    await deps.ledger.hold(pending, data.sendJobId, pendingHoldMs(data.createdAt, deps.policy, now));
+    return { status: 'waiting', pushed: sent.length, failed: failed.length, pending, nextCheckAt: Math.min(now + CHECK_EVERY_MS, limit) };
+  }
+  await deps.ledger.release(pending, data.sendJobId);
+  return { status: 'done', pushed: sent.length, failed: failed.length, gaveUp: pending.length };
+}
