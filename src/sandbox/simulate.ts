@@ -148,7 +148,8 @@ export class Simulator {
     }
     let confirmed = 0;
     let notFriends = 0;
-    for (const r of template.recipients) {
+    // A cancelled task's unsent parts are gone: confirming it sends nothing.
+    for (const r of template.cancelled ? [] : template.recipients) {
       if (r.status === 0 && (input.userid === undefined || r.userid === input.userid)) {
         const relation = this.deps.state.relation(r.userid, r.external_userid);
         if (!relation || relation.deleted_by_customer) {

@@ -118,6 +118,8 @@ export interface MsgTemplate {
   body: Record<string, unknown>;
   created_at: number;
   recipients: MsgTemplateRecipient[];
+  /** Set by cancel_groupmsg_send: recipients still at status 0 can no longer be sent to. */
+  cancelled?: boolean;
 }
 
 /** A WelcomeCode handed out with add_external_contact: valid 20 s, single use (WECOM.md §3.7). */

@@ -91,6 +91,11 @@ export class WeComApi {
     return this.client.request('POST', `${EC}/get_groupmsg_send_result`, { body: input });
   }
 
+  /** Stops the parts of a mass message its sender has not sent yet (WECOM.md §3.6). */
+  async cancelGroupmsgSend(input: { msgid: string }): Promise<void> {
+    await this.client.request('POST', `${EC}/cancel_groupmsg_send`, { body: input });
+  }
+
   /** Welcome message; only once per code and within 20 s of the add event. */
   async sendWelcomeMsg(input: SendWelcomeMsgRequest): Promise<void> {
     await this.client.request('POST', `${EC}/send_welcome_msg`, { body: input });

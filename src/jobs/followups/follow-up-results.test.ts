@@ -21,6 +21,8 @@ function setup(rows: Row[], now: number, pageSize = 1000) {
   const claims = new Map<string, { owner: string; ttl: number }>(['wm1', 'wm2', 'wm3', 'wm4'].map((id) => [id, { owner: SEND, ttl: 4 * DAY }]));
   const mine = (ids: readonly string[], owner: string) => ids.filter((id) => claims.get(id)?.owner === owner);
   const requests: GetGroupmsgSendResultRequest[] = [];
+  const cancels: string[] = [];
+  const hooks: { onCancel?: () => void } = {};
   const recorded = new Map<string, Interaction>();
   const clock = { now: () => now };
   const deps: FollowUpResultDeps = {
@@ -30,6 +32,10 @@ function setup(rows: Row[], now: number, pageSize = 1000) {
         const from = req.cursor ? Number(req.cursor) : 0;
         const end = from + pageSize;
         return { send_list: rows.slice(from, end), next_cursor: end < rows.length ? String(end) : '' };
+      },
+      cancelGroupmsgSend: async (req) => {
+        cancels.push(req.msgid);
+        hooks.onCancel?.();
       },
     },
     ledger: {
@@ -41,7 +47,7 @@ function setup(rows: Row[], now: number, pageSize = 1000) {
     policy: { confirmWithinDays: 3 },
     clock,
   };
-  return { deps, claims, requests, recorded, set: (ms: number) => void (now = ms) };
+  return { deps, claims, requests, cancels, hooks, recorded, set: (ms: number) => void (now = ms) };
 }
 
 describe('readFollowUpResults', () => {
@@ -82,13 +88,30 @@ describe('readFollowUpResults', () => {
     expect(claims.get('wm2')).toEqual({ owner: SEND, ttl: 1234 });
   });
 
-  it('the last check falls on the limit; past it, unsent recipients are given up: no push, claims freed', async () => {
-    const { deps, claims, recorded, set } = setup(rows, CREATED + 3 * DAY - HOUR);
+  it('the last check falls on the limit; past it, the unsent part is cancelled and given up: no push, claims freed', async () => {
+    const { deps, claims, cancels, recorded, set } = setup(rows, CREATED + 3 * DAY - HOUR);
     expect(await readFollowUpResults(deps, job(['wm4']))).toMatchObject({ status: 'waiting', nextCheckAt: CREATED + 3 * DAY });
+    expect(cancels).toEqual([]);
     set(CREATED + 3 * DAY);
     expect(await readFollowUpResults(deps, job(['wm4']))).toEqual({ status: 'done', pushed: 0, failed: 0, gaveUp: 1 });
+    expect(cancels).toEqual(['msgA']);
     expect(recorded.size).toBe(0);
     expect(claims.has('wm4')).toBe(false);
+  });
+
+  it('a confirmation just before the cancel still counts: the status is read again after cancelling', async () => {
+    const live = [...rows];
+    const { deps, cancels, hooks, recorded } = setup(live, CREATED + 3 * DAY);
+    hooks.onCancel = () => void (live[3] = row('wm4', 1, (CREATED + 3 * DAY - 1000) / 1000));
+    expect(await readFollowUpResults(deps, job(['wm4']))).toEqual({ status: 'done', pushed: 1, failed: 0, gaveUp: 0 });
+    expect(cancels).toEqual(['msgA']);
+    expect(recorded.get('push:msgA:wm4')!.at).toBe(CREATED + 3 * DAY - 1000);
+  });
+
+  it('nothing to give up (all settled at the limit): no cancel', async () => {
+    const { deps, cancels } = setup([row('wm1', 1, confirmedAt / 1000)], CREATED + 3 * DAY);
+    expect(await readFollowUpResults(deps, job(['wm1']))).toMatchObject({ status: 'done', pushed: 1 });
+    expect(cancels).toEqual([]);
   });
 
   it('a recipient WeCom does not list counts as unsent; another owner’s claim is never freed', async () => {
@@ -102,7 +125,7 @@ describe('readFollowUpResults', () => {
   it('a WeCom error is thrown to the job before anything is settled', async () => {
     const { deps, claims, recorded } = setup(rows, CREATED + 3 * HOUR);
     const err = new WeComRateLimitedError({ errcode: 45009, errmsg: 'api freq out of limit', path: '/cgi-bin/externalcontact/get_groupmsg_send_result' }, 60_000);
-    deps.api = { getGroupmsgSendResult: async () => Promise.reject(err) };
+    deps.api = { ...deps.api, getGroupmsgSendResult: async () => Promise.reject(err) };
     await expect(readFollowUpResults(deps, job(['wm1', 'wm4']))).rejects.toBe(err);
     expect(recorded.size).toBe(0);
     expect(claims.get('wm1')).toEqual({ owner: SEND, ttl: 4 * DAY });

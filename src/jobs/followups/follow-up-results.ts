@@ -23,7 +23,7 @@ const NOT_FRIEND = 2;
 const CAPPED = 3;
 
 export interface FollowUpResultDeps {
-  api: Pick<WeComApi, 'getGroupmsgSendResult'>;
+  api: Pick<WeComApi, 'getGroupmsgSendResult' | 'cancelGroupmsgSend'>;
   ledger: Pick<FollowUpLedger, 'release' | 'hold'>;
   /** Stores push interactions (idempotent by id) and re-tiers their contacts. */
   recordPushes(interactions: Interaction[], now: number): Promise<void>;
@@ -56,25 +56,25 @@ export function pendingHoldMs(createdAt: number, policy: Pick<FollowUpPolicy, 'c
  * settles each recipient still pending: sent (1) → a push interaction
  * `push:<msgid>:<external_userid>` at its send_time, claim released; not a friend (2) or
  * capped (3) → no push, claim held a day; not sent yet (0, or not listed) → asked again
- * later, until the task is `confirmWithinDays` old: then no push, claim released, so the
- * next planning run finds the contact due again.
+ * later, until the task is `confirmWithinDays` old: then the task's unsent parts are
+ * cancelled (cancel_groupmsg_send), no push, claim released, so the next planning run
+ * finds the contact due again.
  *
  * Idempotent: a re-run records the same push ids (duplicates are ignored) and claims are
  * owner-checked, so a crash between two steps costs nothing but a repeated step.
  * @throws WeCom errors (the job's rethrowForJob decides: rate limit waits, config fails).
  */
 export async function readFollowUpResults(deps: FollowUpResultDeps, data: FollowUpResultJobData): Promise<ResultCheck> {
-  const statuses = new Map<string, { status: number; sendTime?: number }>();
-  let cursor = '';
-  do {
-    const page = await deps.api.getGroupmsgSendResult({ msgid: data.msgid, userid: data.rep, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
-    for (const r of page.send_list) {
-      if (r.external_userid) statuses.set(r.external_userid, { status: r.status, ...(r.send_time ? { sendTime: r.send_time } : {}) });
-    }
-    cursor = page.next_cursor ?? '';
-  } while (cursor);
-
+  let statuses = await sendStatuses(deps, data);
   const now = deps.clock.now();
+  const limit = giveUpAt(data.createdAt, deps.policy);
+  if (now >= limit && data.pending.some((id) => (statuses.get(id)?.status ?? 0) === 0)) {
+    // Giving up: stop the unsent parts first, so a rep who confirms later sends nothing we
+    // would not record; then read once more, for anyone sent in between.
+    await deps.api.cancelGroupmsgSend({ msgid: data.msgid });
+    statuses = await sendStatuses(deps, data);
+  }
+
   const sent: Interaction[] = [];
   const failed: string[] = [];
   const pending: string[] = [];
@@ -94,11 +94,24 @@ export async function readFollowUpResults(deps: FollowUpResultDeps, data: Follow
   await deps.ledger.release(sent.map((i) => i.externalUserId), data.sendJobId);
   await deps.ledger.hold(failed, data.sendJobId, FAILED_HOLD_MS);
 
-  const limit = giveUpAt(data.createdAt, deps.policy);
   if (pending.length > 0 && now < limit) {
     await deps.ledger.hold(pending, data.sendJobId, pendingHoldMs(data.createdAt, deps.policy, now));
     return { status: 'waiting', pushed: sent.length, failed: failed.length, pending, nextCheckAt: Math.min(now + CHECK_EVERY_MS, limit) };
   }
   await deps.ledger.release(pending, data.sendJobId);
   return { status: 'done', pushed: sent.length, failed: failed.length, gaveUp: pending.length };
+}
+
+/** Every page of get_groupmsg_send_result for the rep's part of the task, by customer. */
+async function sendStatuses(deps: FollowUpResultDeps, data: FollowUpResultJobData): Promise<Map<string, { status: number; sendTime?: number }>> {
+  const statuses = new Map<string, { status: number; sendTime?: number }>();
+  let cursor = '';
+  do {
+    const page = await deps.api.getGroupmsgSendResult({ msgid: data.msgid, userid: data.rep, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
+    for (const r of page.send_list) {
+      if (r.external_userid) statuses.set(r.external_userid, { status: r.status, ...(r.send_time ? { sendTime: r.send_time } : {}) });
+    }
+    cursor = page.next_cursor ?? '';
+  } while (cursor);
+  return statuses;
 }

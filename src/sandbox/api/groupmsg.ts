@@ -71,6 +71,20 @@ function addMsgTemplate(ctx: ApiContext): ApiResult {
   return ok({ fail_list: failList, msgid });
 }
 
+/**
+ * POST externalcontact/cancel_groupmsg_send {msgid}: the unsent parts of a task are
+ * stopped (a later confirmation sends nothing); what was sent stays sent.
+ */
+function cancelGroupMsgSend(ctx: ApiContext): ApiResult {
+  const msgid = str(ctx.body, 'msgid');
+  const template = msgid ? ctx.state.msgTemplates.get(msgid) : undefined;
+  if (!template) {
+    return fail(ERR.invalidParam, 'invalid msgid');
+  }
+  template.cancelled = true;
+  return ok({});
+}
+
 const isOffset = (v: unknown): v is { o: number } =>
   typeof v === 'object' && v !== null && Number.isInteger((v as { o: unknown }).o);
 
@@ -107,4 +121,5 @@ function getGroupMsgSendResult(ctx: ApiContext): ApiResult {
 export const groupMsgRoutes: ApiRoute[] = [
   { path: '/cgi-bin/externalcontact/add_msg_template', auth: true, handler: addMsgTemplate },
   { path: '/cgi-bin/externalcontact/get_groupmsg_send_result', auth: true, handler: getGroupMsgSendResult },
+  { path: '/cgi-bin/externalcontact/cancel_groupmsg_send', auth: true, handler: cancelGroupMsgSend },
 ];
