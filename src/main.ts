@@ -1,3 +1,4 @@
+import { once as nextEvent } from 'node:events';
 import type { Server } from 'node:http';
 import { redisSetupWarnings } from './adapters/redis/connections.ts';
 import { RedisServerMissingError, type LocalRedis } from './adapters/redis/local-redis-server.ts';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       log: log.child({ component: 'sandbox' }),
     });
     stops.push(() => sandbox.close());
+    await forgetLastSandboxCorp(container).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not clear the last sandbox run\'s WeCom caches'));
     log.info({ sandbox: sandbox.url }, 'no WeCom credentials set: running against the local WeCom sandbox (see README)');
   }
   if (roles.has('worker')) container.startWorkers();
@@ -85,6 +87,23 @@ async function main(): Promise<void> {
     });
   }
   log.info({ roles: [...roles], mode: config.mode }, 'fenji started');
+}
+
+/**
+ * The in-process sandbox is a new, empty corp on every start: what Redis remembers of the
+ * last one (its access_token, its tier tag ids) would only earn a 40014 and a 40068.
+ */
+async function forgetLastSandboxCorp(container: Container): Promise<void> {
+  const { config, keys, producer } = container;
+  if (producer.status !== 'ready') {
+    // The producer fails fast instead of queueing: wait (briefly) for its first connection.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      nextEvent(producer, 'ready'),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('redis not ready within 5 s')), 5000))),
+    ]).finally(() => clearTimeout(timer));
+  }
+  await producer.del(keys.wecomToken(config.wecom.corpId, config.wecom.agentId), keys.tierTags());
 }
 
 async function startWeb(container: Container, log: Logger): Promise<Server> {
