@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
 import type { MirrorTierTagDeps } from './handlers/mirror-tier-tag.ts';
@@ -6,6 +6,7 @@ import { runDueTiers, runRecomputeAll, type RecomputeJobData, type ScheduledTier
 import { QUEUE_NAMES, TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME } from './queues.ts';
 import { createOutboundWorker } from './tier-tags/outbound-worker.ts';
 import { retryFailedTierTags } from './tier-tags/retry-failed-tier-tags.ts';
+import { logWorkerTrouble } from './worker-logging.ts';
 
 export interface TierWorkerDeps {
   connection: Redis;
@@ -47,12 +48,6 @@ export function createTierWorkers(deps: TierWorkerDeps): Worker[] {
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: false },
   );
   const outbound = createOutboundWorker({ connection: deps.connection, prefix: deps.prefix, queue: deps.outboundQueue, mirror: deps.mirror, log: deps.log });
-  for (const worker of [tiers, outbound]) {
-    worker.on('failed', (job, err) => {
-      const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
-    });
-    worker.on('error', (err) => deps.log.debug({ queue: worker.name, err: { message: err.message } }, 'worker error'));
-  }
+  for (const worker of [tiers, outbound]) logWorkerTrouble(worker, deps.log);
   return [tiers, outbound];
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
 import { scoreAllValues, type ValueJobDeps, type ValueProgress, type ValueRunStats } from './handlers/score-all-values.ts';
 import { QUEUE_NAMES, VALUE_JOB_NAME, VALUE_JOB_OPTIONS, type ValueJobData } from './queues.ts';
+import { logWorkerTrouble } from './worker-logging.ts';
 
 /** When the nightly value scoring runs, in FENJI_TIMEZONE: after the 03:30 tier recompute. */
 export const VALUE_CRON = '0 4 * * *';
@@ -39,11 +40,7 @@ export function createValueWorker(deps: {
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: false },
   );
-  worker.on('failed', (job, err) => {
-    const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'value scoring failed for good' : 'value scoring failed, will start over');
-  });
-  worker.on('error', (err) => deps.log.debug({ queue: worker.name, err: { message: err.message } }, 'worker error'));
+  logWorkerTrouble(worker, deps.log, { final: 'value scoring failed for good', retry: 'value scoring failed, will start over' });
   return worker;
 }
 

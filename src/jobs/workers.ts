@@ -7,6 +7,7 @@ import { handleCallbackEvent, type CallbackHandlerDeps } from './handlers/handle
 import { syncKfMessages, type KfSyncDeps } from './handlers/sync-kf-messages.ts';
 import { rethrowForJob } from './job-errors.ts';
 import { CALLBACK_JOB_NAME, HEARTBEAT_JOB_NAME, KF_SYNC_JOB_NAME, QUEUE_NAMES, type CallbackJobData, type KfSyncJobData } from './queues.ts';
+import { logWorkerTrouble } from './worker-logging.ts';
 
 export interface WorkerDeps {
   connection: Redis;
@@ -56,19 +57,6 @@ export function createWorkers(deps: WorkerDeps): Worker[] {
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: false },
   );
 
-  for (const worker of [callbacks, kf, system]) {
-    worker.on('failed', (job, err) => {
-      const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
-      deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
-    });
-    // While Redis is away every reconnect attempt errors: log the first, not each one.
-    let lastError = '';
-    worker.on('error', (err) => {
-      if (err.message !== lastError) deps.log.warn({ queue: worker.name, err: { message: err.message } }, 'worker error');
-      lastError = err.message;
-    });
-    worker.on('resumed', () => (lastError = ''));
-    worker.on('ready', () => (lastError = ''));
-  }
+  for (const worker of [callbacks, kf, system]) logWorkerTrouble(worker, deps.log);
   return [callbacks, kf, system];
 }

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job, type JobsOptions, type Queue } from 'bullmq';
+import { Worker, type Job, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.ts';
 import { rethrowForJob } from '../job-errors.ts';
@@ -6,6 +6,7 @@ import { CONTACT_SYNC_JOB_NAME, CONTACT_SYNC_JOB_OPTIONS, QUEUE_NAMES, type Cont
 import type { ContactSyncDeps } from './deps.ts';
 import type { ContactSyncProgress } from './progress.ts';
 import { runContactSync } from './run-sync.ts';
+import { logWorkerTrouble } from '../worker-logging.ts';
 
 /** When the nightly reconciliation runs, in FENJI_TIMEZONE: before the 03:30 tier recompute. */
 export const CONTACT_SYNC_CRON = '30 2 * * *';
@@ -32,11 +33,7 @@ export function createContactSyncWorker(deps: {
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: false },
   );
-  worker.on('failed', (job, err) => {
-    const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'contact sync failed for good' : 'contact sync failed, will resume from its progress');
-  });
-  worker.on('error', (err) => deps.log.debug({ queue: worker.name, err: { message: err.message } }, 'worker error'));
+  logWorkerTrouble(worker, deps.log, { final: 'contact sync failed for good', retry: 'contact sync failed, will resume from its progress' });
   return worker;
 }
 

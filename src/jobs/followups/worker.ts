@@ -11,6 +11,7 @@ import {
 import { readFollowUpResults, type FollowUpResultDeps } from './follow-up-results.ts';
 import { planFollowUps, type PlanFollowUpsDeps } from './plan-follow-ups.ts';
 import { sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
+import { logWorkerTrouble } from '../worker-logging.ts';
 
 /**
  * Jobs in flight on the followups queue, here and (set by the schedule) across the
@@ -115,10 +116,6 @@ export function createFollowUpWorker(deps: {
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: FOLLOWUPS_CONCURRENCY, autorun: false },
   );
-  worker.on('failed', (job, err) => {
-    const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, err }, final ? 'job failed for good' : 'job failed, will retry');
-  });
-  worker.on('error', (err) => deps.log.debug({ queue: worker.name, err: { message: err.message } }, 'worker error'));
+  logWorkerTrouble(worker, deps.log);
   return worker;
 }
