@@ -97,17 +97,9 @@ describe('tier batch jobs: full recompute and due re-evaluation (real Redis)', (
     expect(resumed.scanned).toBe(N - 20);
 
     // A message lands between the batch read and its write: the write must not clobber it.
-    const racing: TierJobDeps = {
-      ...deps,
-      batches: {
-        scanIds: (c, n) => deps.batches.scanIds(c, n),
-        read: (ids) => deps.batches.read(ids),
-        saveIfUnchanged: async (writes) => {
-          for (let k = 0; k < 3; k++) await store.addInteraction(inbound(`race${k}`, 'wm000', T0 + 40 * DAY - k), policy.seed.intentKeywords);
-          return deps.batches.saveIfUnchanged(writes);
-        },
-      },
-    };
+    const racing = writesBetweenReadAndWrite(async () => {
+      for (let k = 0; k < 3; k++) await store.addInteraction(inbound(`race${k}`, 'wm000', T0 + 40 * DAY - k), policy.seed.intentKeywords);
+    });
     const result = await reevaluateDueTiers(racing, { now: T0 + 40 * DAY, limit: 100 });
     expect(result.retried).toBe(1);
     const wm000 = (await store.get('wm000'))!;
@@ -115,18 +107,23 @@ describe('tier batch jobs: full recompute and due re-evaluation (real Redis)', (
     expect(wm000.tier?.tier).toBe('B');
   });
 
-  it('keeps a profile written between read and write: a tier write replaces only the hot half', async () => {
-    const racing: TierJobDeps = {
+  /** The tier job's deps, with `write` run between each batch's read and its write (a racing writer). */
+  function writesBetweenReadAndWrite(write: () => Promise<unknown>): TierJobDeps {
+    return {
       ...deps,
       batches: {
         scanIds: (c, n) => deps.batches.scanIds(c, n),
         read: (ids) => deps.batches.read(ids),
         saveIfUnchanged: async (writes) => {
-          await store.patchProfile('wm005', { occupation: '店长' }, T0 + 1);
+          await write();
           return deps.batches.saveIfUnchanged(writes);
         },
       },
     };
+  }
+
+  it('keeps a profile written between read and write: a tier write replaces only the hot half', async () => {
+    const racing = writesBetweenReadAndWrite(() => store.patchProfile('wm005', { occupation: '店长' }, T0 + 1));
     const result = await recomputeAllTiers(racing, { now: T0, batchSize: 100 });
     expect(result).toEqual({ scanned: N, written: N, changed: N, retried: 0 });
     const wm005 = (await store.get('wm005'))!;
