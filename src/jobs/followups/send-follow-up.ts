@@ -21,6 +21,8 @@ const NO_RECEIVER = 41048;
 const ADD_MSG_TEMPLATE_PATH = '/cgi-bin/externalcontact/add_msg_template';
 /** Network failures that happen before a request leaves: WeCom cannot have seen it. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Recipients re-read from the store at once before the call. */
+const RECHECK_PARALLEL = 100;
 
 export interface SendFollowUpDeps {
   store: Pick<ContactStore, 'get'>;
@@ -65,10 +67,14 @@ export async function sendFollowUp(deps: SendFollowUpDeps, jobId: string, data: 
   if (!isSendAllowed(now, deps.policy, deps.timeZone)) return { status: 'deferred', until: nextSendAllowedAt(now, deps.policy, deps.timeZone) };
 
   const eligible: string[] = [];
-  for (const id of data.externalUserIds) {
-    const record = await deps.store.get(id);
-    const decision = record ? planFollowUp(record, deps.policy, now, deps.timeZone) : null;
-    if (decision?.status === 'due' && decision.userId === data.rep && decision.tier === data.tier) eligible.push(id);
+  // Up to 10,000 recipients: read them RECHECK_PARALLEL at a time, not one round trip each.
+  for (let i = 0; i < data.externalUserIds.length; i += RECHECK_PARALLEL) {
+    const ids = data.externalUserIds.slice(i, i + RECHECK_PARALLEL);
+    const records = await Promise.all(ids.map((id) => deps.store.get(id)));
+    records.forEach((record, k) => {
+      const decision = record ? planFollowUp(record, deps.policy, now, deps.timeZone) : null;
+      if (decision?.status === 'due' && decision.userId === data.rep && decision.tier === data.tier) eligible.push(ids[k]!);
+    });
   }
   const recipients = await deps.ledger.claim(eligible, jobId, CLAIM_TTL_MS);
   const heldSet = new Set(recipients);
