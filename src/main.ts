@@ -1,6 +1,6 @@
 import { once as nextEvent } from 'node:events';
 import type { Server } from 'node:http';
-import { redisSetupWarnings } from './adapters/redis/connections.ts';
+import { warnAboutRedisSetup } from './adapters/redis/connections.ts';
 import { RedisServerMissingError, type LocalRedis } from './adapters/redis/local-redis-server.ts';
 import { loadConfig, type Config } from './config/load-config.ts';
 import { createContainer, type Container } from './container.ts';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   stops.push(() => container.close());
-  for (const warning of await redisSetupWarnings(container.producer).catch(() => [])) log.warn(warning);
+  warnAboutRedisSetup(container.producer, log);
 
   if (config.sandbox.inProcess && roles.has('web')) {
     const sandbox = await startSandbox({

@@ -51,20 +51,43 @@ export async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** Warnings about a Redis that is not set up as a database (noeviction, AOF). */
+/**
+ * Warnings about a Redis that is not set up as a database (noeviction, AOF). Reads INFO,
+ * not CONFIG GET: managed Redis often disables CONFIG but answers INFO, and one INFO
+ * (default sections) holds both settings.
+ * @throws when Redis does not answer (the caller decides when to try again).
+ */
 export async function redisSetupWarnings(redis: Redis): Promise<string[]> {
+  const info = await redis.info();
+  const setting = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
   const warnings: string[] = [];
-  try {
-    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
-    if (policy !== 'noeviction') {
-      warnings.push(`Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict queue jobs and locks`);
-    }
-    const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
-    if (aof !== 'yes') {
-      warnings.push('Redis appendonly is "no": contacts and queued events are lost if Redis restarts');
-    }
-  } catch {
-    // CONFIG may be disabled on managed Redis; nothing to check then.
+  const policy = setting('maxmemory_policy');
+  if (policy !== undefined && policy !== 'noeviction') {
+    warnings.push(`Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict queue jobs and locks`);
+  }
+  if (setting('aof_enabled') === '0') {
+    warnings.push('Redis appendonly is "no": contacts and queued events are lost if Redis restarts');
   }
   return warnings;
+}
+
+/**
+ * Logs each set-up warning once per process, as soon as the connection is first ready
+ * (the producer fails fast before that, so checking at start-up would see nothing).
+ * A check cut short by a lost connection runs again on the next `ready`.
+ */
+export function warnAboutRedisSetup(redis: Redis, log: Logger): void {
+  const check = (): void => {
+    redisSetupWarnings(redis).then(
+      (warnings) => {
+        for (const warning of warnings) log.warn(warning);
+      },
+      (err: Error) => {
+        if (redis.status !== 'ready' && redis.status !== 'end') redis.once('ready', check);
+        else log.debug({ err: { message: err.message } }, 'could not read the Redis settings (INFO)');
+      },
+    );
+  };
+  if (redis.status === 'ready') check();
+  else redis.once('ready', check);
 }

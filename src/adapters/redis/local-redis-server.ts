@@ -31,7 +31,11 @@ export function hasRedisServerBinary(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-export async function startLocalRedis(options: { dir: string; port?: number }): Promise<LocalRedis> {
+/**
+ * @param options.extraArgs appended after Fenji's settings, so they win (tests use them to
+ *   start a Redis set up the way Fenji warns about, e.g. `--appendonly no`).
+ */
+export async function startLocalRedis(options: { dir: string; port?: number; extraArgs?: string[] }): Promise<LocalRedis> {
   if (!hasRedisServerBinary()) throw new RedisServerMissingError();
   mkdirSync(options.dir, { recursive: true });
   const port = options.port ?? (await freePort());
@@ -47,6 +51,7 @@ export async function startLocalRedis(options: { dir: string; port?: number }): 
       '--save', '',
       '--daemonize', 'no',
       '--logfile', 'redis.log',
+      ...(options.extraArgs ?? []),
     ],
     { stdio: 'ignore' },
   );
