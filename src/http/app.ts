@@ -41,6 +41,20 @@ export function createApp(deps: AppDeps): Koa {
   mountHealth(router, deps.health);
   app.use(router.routes());
   app.use(router.allowedMethods());
-  app.on('error', (err: unknown) => log.error({ err }, 'unhandled koa error'));
+  app.on('error', (err: unknown) => {
+    if (isClientHangUp(err)) log.debug({ code: (err as NodeJS.ErrnoException).code }, 'client closed the connection early');
+    else log.error({ err }, 'unhandled koa error');
+  });
   return app;
+}
+
+/**
+ * Koa reports a connection the client closed before the exchange was over (its parser
+ * sees the stream end mid-request, or a write meets a reset socket) as an app error.
+ * That is the client's doing: worth a debug line, not an operator's page.
+ */
+const CLIENT_HANG_UP_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function isClientHangUp(err: unknown): boolean {
+  return err instanceof Error && CLIENT_HANG_UP_CODES.has(String((err as NodeJS.ErrnoException).code));
 }

@@ -1,5 +1,19 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/**
+ * What became of a callback (the `outcome` label of fenji_callbacks_total and
+ * fenji_callback_duration_seconds): the one list of its values.
+ */
+export const CALLBACK_OUTCOMES = {
+  accepted: 'new, queued or spooled',
+  duplicate: 'seen before, not queued again',
+  rejected: 'refused: unsigned, forged, stale, malformed or too large',
+  unusable: 'signed but unusable (e.g. an absurd id): answered 200 and dropped',
+  aborted: 'the client hung up mid-body: nobody to answer',
+  unavailable: 'could not be stored (Redis and spool failed): 5xx, WeCom retries',
+} as const;
+export type CallbackOutcome = keyof typeof CALLBACK_OUTCOMES;
+
 /** Prometheus metrics of one process (web and worker roles may be separate processes). */
 export interface Metrics {
   registry: Registry;
@@ -16,14 +30,17 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fenji_' });
+  const callbacks = new Counter({
+    name: 'fenji_callbacks_total',
+    help: `WeCom callbacks by outcome: ${Object.entries(CALLBACK_OUTCOMES).map(([o, what]) => `${o} (${what})`).join(', ')}`,
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  // Every outcome from 0, so that rate() and alerts see a series before its first event.
+  for (const outcome of Object.keys(CALLBACK_OUTCOMES)) callbacks.inc({ outcome }, 0);
   return {
     registry,
-    callbacks: new Counter({
-      name: 'fenji_callbacks_total',
-      help: 'WeCom callbacks by outcome: accepted (new, queued or spooled), duplicate, rejected',
-      labelNames: ['outcome'],
-      registers: [registry],
-    }),
+    callbacks,
     callbackDuration: new Histogram({
       name: 'fenji_callback_duration_seconds',
       help: 'Time to answer a WeCom callback',

@@ -42,3 +42,14 @@ export class CallbackRejectedError extends AppError {
     super(code, message, { status, expose: true, cause });
   }
 }
+
+/**
+ * The client closed the connection before its request body was complete. Nobody is left
+ * to answer, and it is the client's doing, not ours: counted apart, logged at debug, so
+ * that nobody can page the operator by hanging up. 499 is nginx's "client closed request".
+ */
+export class ClientAbortedError extends AppError {
+  constructor(cause?: unknown) {
+    super('client_aborted', 'the client closed the connection before the request body was complete', { status: 499, expose: false, cause });
+  }
+}

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -22,11 +23,15 @@ import { deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
 /** Fenji's Koa app in-process on a random port, with a real Redis and its own prefix. */
 export interface AppHarness {
   url: string;
+  /** The listening server (tests that must know a request arrived listen to 'request'). */
+  server: Server;
   prefix: string;
   queue: Queue<CallbackJobData>;
   redis: Redis;
   metrics: Metrics;
   clock: Clock & { set(ms: number): void };
+  /** Fenji's log lines (pino JSON objects), with `captureLogs`; empty otherwise. */
+  logLines: { level: number; msg: string; [field: string]: unknown }[];
   close(): Promise<void>;
 }
 
@@ -35,15 +40,22 @@ export interface AppHarnessOptions {
   maxBodyBytes?: number;
   /** Callback credentials; the sandbox corp's by default. */
   credentials?: { token: string; encodingAESKey: string; corpId: string };
+  /** Keep every log line from debug up in `logLines` (silent otherwise). */
+  captureLogs?: boolean;
+  /** Another Redis than the harness's (e.g. one a test fills up). */
+  redisUrl?: string;
   /** Mounts /api with deps built on the harness's Redis connection, prefix and clock. */
   api?: (parts: { redis: Redis; keys: RedisKeys; clock: Clock; log: Logger }) => ApiDeps;
 }
 
 export async function startAppHarness(options: AppHarnessOptions = {}): Promise<AppHarness> {
   const credentials = options.credentials ?? SANDBOX_CREDENTIALS;
-  const log = pino({ level: 'silent' });
+  const logLines: AppHarness['logLines'] = [];
+  const log = options.captureLogs
+    ? pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line) as AppHarness['logLines'][number]) })
+    : pino({ level: 'silent' });
   const prefix = uniquePrefix('app');
-  const redis = createRedis(testRedisUrl(), 'producer', log);
+  const redis = createRedis(options.redisUrl ?? testRedisUrl(), 'producer', log);
   await new Promise((r) => redis.once('ready', r));
   const queue = new Queue<CallbackJobData>(QUEUE_NAMES.callbacks, { connection: redis, prefix });
   const intake = new CallbackIntake({
@@ -72,7 +84,7 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`, prefix, queue, redis, metrics, clock,
+    url: `http://127.0.0.1:${port}`, server, prefix, queue, redis, metrics, clock, logLines,
     async close() {
       await new Promise((r) => server.close(r));
       await queue.close();

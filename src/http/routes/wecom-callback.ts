@@ -1,9 +1,9 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { CallbackIntake } from '../../ingress/callback-intake.ts';
-import type { Metrics } from '../../observability/metrics.ts';
+import type { CallbackOutcome, Metrics } from '../../observability/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { CallbackRejectedError } from '../../shared/errors.ts';
+import { CallbackRejectedError, ClientAbortedError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { openCallback, openEchostr, type CallbackQuery, type CallbackSecrets } from '../../wecom/open-callback.ts';
 import { readRawBody } from '../raw-body.ts';
@@ -37,7 +37,7 @@ export function mountWeComCallback(router: Router, deps: CallbackRouteDeps): voi
 
   router.post('/wecom/callback', async (ctx) => {
     const started = performance.now();
-    let outcome: 'accepted' | 'duplicate' | 'rejected' | 'unavailable' = 'rejected';
+    let outcome: CallbackOutcome = 'rejected';
     try {
       const body = await readRawBody(ctx.req, deps.maxBodyBytes);
       const opened = openCallback(deps.secrets, queryOf(ctx), body, deps.clock.now());
@@ -51,6 +51,11 @@ export function mountWeComCallback(router: Router, deps: CallbackRouteDeps): voi
       ctx.body = '';
       log.debug({ dedupeKey: opened.dedupeKey, kind: opened.event.kind, result }, 'callback taken');
     } catch (err) {
+      if (err instanceof ClientAbortedError) {
+        outcome = 'aborted';
+        log.debug({ code: err.code, ip: ctx.ip }, 'callback client hung up mid-body');
+        return;
+      }
       if (!(err instanceof CallbackRejectedError)) {
         outcome = 'unavailable';
         throw err;
