@@ -44,6 +44,21 @@ export class CallbackRejectedError extends AppError {
 }
 
 /**
+ * A callback that passed every check (signed, fresh, ours, well-formed XML) but carries an
+ * event Fenji cannot use, e.g. an id far longer than WeCom ever makes. Retrying cannot
+ * mend it: answer 200 so WeCom stops resending, drop it once, log why (never the payload).
+ */
+export class CallbackUnusableError extends AppError {
+  /** The XML field at fault. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super('event_unusable', message, { status: 200, expose: false });
+    this.field = field;
+  }
+}
+
+/**
  * The client closed the connection before its request body was complete. Nobody is left
  * to answer, and it is the client's doing, not ours: counted apart, logged at debug, so
  * that nobody can page the operator by hanging up. 499 is nginx's "client closed request".

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvent } from './events.ts';
+import { CallbackUnusableError } from '../shared/errors.ts';
+import { ID_MAX_BYTES, parseEvent } from './events.ts';
 import * as fx from './callback-xml.ts';
 
 const corpId = 'ww1234567890abcdef';
@@ -116,5 +117,51 @@ describe('parseEvent', () => {
     const { fields } = parseEvent(fx.delFollowUserXml(contact));
     expect(fields['ChangeType']).toBe('del_follow_user');
     expect(fields['CreateTime']).toBe(String(createTime));
+  });
+});
+
+describe('parseEvent bounds ids', () => {
+  const huge = 'wm' + 'A'.repeat(40 * 1024);
+  /** The error parseEvent throws, or undefined. */
+  const thrown = (xml: string) => {
+    try {
+      parseEvent(xml);
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  };
+
+  it.each([
+    ['ExternalUserID', fx.addExternalContactXml({ ...contact, externalUserId: huge })],
+    ['UserID', fx.delFollowUserXml({ ...contact, userId: huge })],
+    ['State', fx.addExternalContactXml({ ...contact, state: huge })],
+    ['WelcomeCode', fx.addExternalContactXml({ ...contact, welcomeCode: huge })],
+    ['FromUserName', fx.textMessageXml({ corpId, fromUser: huge, content: 'hi', msgId: '1', createTime, agentId: 1 })],
+    ['MsgId', fx.textMessageXml({ corpId, fromUser: 'lisi', content: 'hi', msgId: '7'.repeat(40 * 1024), createTime, agentId: 1 })],
+    ['Token', fx.kfMsgOrEventXml({ corpId, token: huge, openKfId: 'wkABC', createTime })],
+    ['OpenKfId', fx.kfMsgOrEventXml({ corpId, token: 'ENC', openKfId: huge, createTime })],
+    ['ChatId', fx.changeExternalChatXml({ corpId, chatId: huge, changeType: 'dismiss', createTime })],
+    ['MemChangeList', fx.changeExternalChatXml({ corpId, chatId: 'c1', changeType: 'update', updateDetail: 'add_member', memChangeList: ['u1', huge], createTime })],
+    ['Id', fx.changeExternalTagXml({ corpId, id: huge, tagType: 'tag', changeType: 'create', createTime })],
+    ['Event', fx.genericEventXml({ corpId, fromUser: 'lisi', event: huge, agentId: 1, createTime })],
+  ])('a %s of 40 KB makes the event unusable, naming the field and its size, not its value', (field, xml) => {
+    const err = thrown(xml);
+    expect(err).toBeInstanceOf(CallbackUnusableError);
+    expect(err).toMatchObject({ code: 'event_unusable', field });
+    expect((err as Error).message).toMatch(new RegExp(`^${field} is \\d+ bytes, over ${ID_MAX_BYTES}`));
+    expect((err as Error).message).not.toContain('AAAA');
+  });
+
+  it('counts bytes, not characters, and takes an id of exactly the bound', () => {
+    const atBound = 'w'.repeat(ID_MAX_BYTES);
+    expect(parseEvent(fx.addExternalContactXml({ ...contact, externalUserId: atBound })).event).toMatchObject({ externalUserId: atBound });
+    // 86 three-byte characters: 258 bytes.
+    expect(thrown(fx.addExternalContactXml({ ...contact, state: '渠'.repeat(86) }))).toBeInstanceOf(CallbackUnusableError);
+  });
+
+  it('leaves a long message text alone (the body limit bounds it)', () => {
+    const content = '长'.repeat(2000);
+    expect(parseEvent(fx.textMessageXml({ corpId, fromUser: 'lisi', content, msgId: '1', createTime, agentId: 1 })).event).toMatchObject({ content });
   });
 });

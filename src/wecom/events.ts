@@ -1,3 +1,4 @@
+import { CallbackUnusableError } from '../shared/errors.ts';
 import { parseWeComXml, textOf, type XmlRecord } from './xml.ts';
 
 /**
@@ -5,6 +6,17 @@ import { parseWeComXml, textOf, type XmlRecord } from './xml.ts';
  * `createTime` is seconds since the epoch. Unknown kinds are kept, acknowledged and logged,
  * never thrown on: WeCom adds event types over time.
  */
+/**
+ * The longest id (or enum, version, scene) an event may carry, in UTF-8 bytes; only the
+ * message text is exempt (the body limit bounds it). WeCom's documented limits are far
+ * below: a member's UserID is 1–64 bytes (创建成员), a 微信客服 sync Token at most 128 bytes
+ * (读取消息), a 「联系我」 State at most 30 characters; external_userid, OpenKfId, ChatId
+ * and tag ids are ~32-character opaque ids, MsgId a 64-bit integer. 256 leaves room for
+ * WeCom to lengthen any of them, while a 40 KB "id" is dropped at the door instead of
+ * failing a job 8 times, bloating job ids and Redis keys on its way.
+ */
+export const ID_MAX_BYTES = 256;
+
 interface EventBase {
   toUserName: string;
   fromUserName: string;
@@ -84,7 +96,10 @@ export type WeComEvent =
   | KfMsgOrEvent
   | UnknownEvent;
 
-/** Parses the decrypted inner XML into a WeComEvent plus the flat field map (for dedupe). */
+/**
+ * Parses the decrypted inner XML into a WeComEvent plus the flat field map (for dedupe).
+ * @throws CallbackUnusableError when a field is longer than ID_MAX_BYTES
+ */
 export function parseEvent(xml: string): { event: WeComEvent; fields: XmlRecord } {
   const fields = parseWeComXml(xml);
   // Runs on every callback: plain reads and assignments, no closures, spreads or deletes.
@@ -97,7 +112,9 @@ export function parseEvent(xml: string): { event: WeComEvent; fields: XmlRecord 
   const msgType = text(fields, 'MsgType');
   if (msgType !== 'event') {
     const event: AppMessageEvent = { ...base, kind: 'app_message', msgType, msgId: text(fields, 'MsgId') };
-    setIfPresent(event, 'content', fields, 'Content');
+    // The message text is not an id: unbounded here.
+    const content = textOf(fields, 'Content');
+    if (content) event.content = content;
     return { fields, event };
   }
   const changeType = text(fields, 'ChangeType');
@@ -141,14 +158,25 @@ export function parseEvent(xml: string): { event: WeComEvent; fields: XmlRecord 
   }
 }
 
+/** A field's text ('' when absent), at most ID_MAX_BYTES long. */
 function text(fields: XmlRecord, name: string): string {
-  return textOf(fields, name) ?? '';
+  return bounded(name, textOf(fields, name) ?? '');
 }
 
-/** Copies a non-empty text field onto the event; absent or empty stays absent. */
+/** Copies a non-empty text field (at most ID_MAX_BYTES) onto the event; absent or empty stays absent. */
 function setIfPresent<T extends object>(target: T, key: keyof T & string, fields: XmlRecord, name: string): void {
   const value = textOf(fields, name);
-  if (value) (target as Record<string, unknown>)[key] = value;
+  if (value) (target as Record<string, unknown>)[key] = bounded(name, value);
+}
+
+function bounded(name: string, value: string): string {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short strings need no count (the usual case).
+  if (value.length <= ID_MAX_BYTES / 3) return value;
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > ID_MAX_BYTES) {
+    throw new CallbackUnusableError(name, `${name} is ${bytes} bytes, over ${ID_MAX_BYTES}: not an id WeCom makes`);
+  }
+  return value;
 }
 
 /** `<List><Item>a</Item><Item>b</Item></List>` → ['a', 'b']; undefined when absent. */
@@ -156,7 +184,7 @@ function itemsOf(fields: XmlRecord, name: string): string[] | undefined {
   const list = fields[name];
   if (list === undefined || typeof list === 'string' || Array.isArray(list)) return undefined;
   const items = list['Item'];
-  if (typeof items === 'string') return [items];
-  if (Array.isArray(items)) return items.filter((item): item is string => typeof item === 'string');
+  if (typeof items === 'string') return [bounded(name, items)];
+  if (Array.isArray(items)) return items.filter((item): item is string => typeof item === 'string').map((item) => bounded(name, item));
   return undefined;
 }

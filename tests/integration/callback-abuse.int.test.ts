@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { addExternalContactXml } from '../../src/wecom/callback-xml.ts';
 import { startAppHarness, type AppHarness } from '../helpers/http-app.ts';
-import { sealForSandbox } from '../helpers/post-callback.ts';
+import { postSealed, sealForSandbox } from '../helpers/post-callback.ts';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 
@@ -48,5 +48,22 @@ describe('hostile callback senders', () => {
     expect(h.logLines).toContainEqual(expect.objectContaining({ level: 20, code: 'client_aborted' }));
     expect(await h.queue.count()).toBe(0);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers 200 once to a signed callback with a 40 KB ExternalUserID, enqueues nothing, warns in one line without the payload', async () => {
+    const hugeId = 'wm' + 'Q'.repeat(40 * 1024);
+    const sealed = sealForSandbox(addExternalContactXml({ corpId: C.corpId, userId: 'zhangwei', externalUserId: hugeId, createTime: nowS(), welcomeCode: 'WC-secret-ish' }));
+    const before = { unusable: await callbackCount(h, 'unusable'), loud: loud(h).length, jobs: await h.queue.count() };
+
+    expect(await postSealed(h.url, sealed)).toBe(200);
+
+    expect(await callbackCount(h, 'unusable')).toBe(before.unusable + 1);
+    expect(await h.queue.count()).toBe(before.jobs);
+    const lines = loud(h).slice(before.loud);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, code: 'event_unusable', field: 'ExternalUserID' })]);
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain('QQQQ');
+    expect(logged).not.toContain('WC-secret-ish');
+    expect(logged).not.toContain(sealed.body.slice(0, 40));
   });
 });

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { CallbackIntake } from '../../ingress/callback-intake.ts';
 import type { CallbackOutcome, Metrics } from '../../observability/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { CallbackRejectedError, ClientAbortedError } from '../../shared/errors.ts';
+import { CallbackRejectedError, CallbackUnusableError, ClientAbortedError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { openCallback, openEchostr, type CallbackQuery, type CallbackSecrets } from '../../wecom/open-callback.ts';
 import { readRawBody } from '../raw-body.ts';
@@ -54,6 +54,14 @@ export function mountWeComCallback(router: Router, deps: CallbackRouteDeps): voi
       if (err instanceof ClientAbortedError) {
         outcome = 'aborted';
         log.debug({ code: err.code, ip: ctx.ip }, 'callback client hung up mid-body');
+        return;
+      }
+      if (err instanceof CallbackUnusableError) {
+        // Signed, so WeCom's own: a retry would bring the same bytes. Answer 200 and drop it.
+        outcome = 'unusable';
+        ctx.status = 200;
+        ctx.body = '';
+        log.warn({ code: err.code, field: err.field, reason: err.message }, 'signed callback dropped: unusable event');
         return;
       }
       if (!(err instanceof CallbackRejectedError)) {
