@@ -123,7 +123,7 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
       clock: container.clock,
       log,
     },
-    health: { redis: container.producer, queues: Object.values(container.queues), intake, metrics: container.metrics },
+    health: { redis: container.producer, queues: Object.values(container.queues), intake, metrics: container.metrics, probeKey: container.keys.readinessProbe() },
     api: {
       store: container.store,
       policy: container.policies.tiers,

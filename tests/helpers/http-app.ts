@@ -77,7 +77,7 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
       maxBodyBytes: options.maxBodyBytes ?? 65_536,
       intake, metrics, clock, log,
     },
-    health: { redis, queues: [queue], intake, metrics },
+    health: { redis, queues: [queue], intake, metrics, probeKey: new RedisKeys(prefix).readinessProbe() },
     ...(options.api ? { api: options.api({ redis, keys: new RedisKeys(prefix), clock, log }) } : {}),
   });
   const server = app.listen(0, '127.0.0.1');

@@ -73,7 +73,7 @@ export async function startInProcessFenji(options: { clock: FakeClock }): Promis
       maxBodyBytes: config.callback.maxBodyBytes,
       intake: container.intake, metrics: container.metrics, clock, log,
     },
-    health: { redis: container.producer, queues: Object.values(container.queues), intake: container.intake, metrics: container.metrics },
+    health: { redis: container.producer, queues: Object.values(container.queues), intake: container.intake, metrics: container.metrics, probeKey: container.keys.readinessProbe() },
     api: {
       store: container.store, policy: container.policies.tiers, timeZone: config.timezone, clock, tokens: config.api.tokens,
       onTierChanges: container.onTierChanges, log,

@@ -6,6 +6,11 @@
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
+  /** String written by /readyz to learn whether Redis takes writes; TTL a few seconds. */
+  readinessProbe(): string {
+    return `${this.prefix}:readyz:probe`;
+  }
+
   /** String, JSON `{ token, expiresAt }` of the cached access_token; TTL = expires_in − margin. */
   wecomToken(corpId: string, agentId: number | string): string {
     return `${this.prefix}:wecom:token:${corpId}:${agentId}`;
