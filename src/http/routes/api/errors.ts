@@ -24,7 +24,8 @@ export class ApiError extends AppError {
 export function validationFailed(where: string, issues: readonly z.core.$ZodIssue[]): ApiError {
   const details = issues.map((issue) => ({
     path: [where, ...issue.path.map(String)].join('.'),
-    code: issue.code,
+    // A custom check names its own stable code (e.g. not_well_formed_unicode).
+    code: issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? issue.params['code'] : issue.code,
     message: issue.message,
   }));
   const first = details[0];

@@ -33,8 +33,21 @@ export const ContactId = z.string().regex(/^[A-Za-z0-9_@.-]{1,128}$/, 'must be a
 /** A rep's WeCom userid. */
 export const RepId = z.string().regex(/^[A-Za-z0-9_@.-]{1,64}$/, 'must be a WeCom userid').describe("A rep's WeCom userid.");
 
+/**
+ * Whether a string is well-formed UTF-16 (String.prototype.isWellFormed, not in our ES2023
+ * lib types): with the u flag, \p{Cs} matches only an unpaired surrogate. Redis stores
+ * UTF-8, where every lone surrogate becomes U+FFFD, so two such ids would collide.
+ */
+export function isWellFormedUnicode(s: string): boolean {
+  return !/\p{Cs}/u.test(s);
+}
+
+/** The issue code of a string that is not well-formed Unicode (see validationFailed). */
+export const NOT_WELL_FORMED = 'not_well_formed_unicode';
+
 /** A caller's own id for a fact (order id, interaction id): the idempotency key. */
-export const FactId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+export const FactId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters')
+  .refine(isWellFormedUnicode, { message: 'must be well-formed Unicode (no unpaired surrogate)', params: { code: NOT_WELL_FORMED } });
 
 /** A short human text field: trimmed, non-empty, bounded. */
 export const ShortText = (max: number) => z.string().trim().min(1).max(max);
