@@ -61,7 +61,7 @@ export function encodeHot(h: HotPart): string {
   const o = h.override;
   return JSON.stringify([
     FORMAT,
-    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0],
+    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0, e.inboundIds],
     h.tier ? encodeTier(h.tier) : 0,
     o ? [o.tier, o.by, o.reason, o.at, o.until ?? null] : 0,
     h.reps,
@@ -78,12 +78,15 @@ export function hotOf(raw: string): string {
 export function decodeHot(raw: string): HotPart {
   const hot = JSON.parse(hotOf(raw)) as HotJson;
   if (hot[0] !== FORMAT) throw new Error(`unknown contact record format ${String(hot[0])}`);
-  const [addedAt, inbound, pushes, intentsFlat, paidOrders, left] = hot[1];
+  const [addedAt, inbound, pushes, intentsFlat, paidOrders, left, storedIds] = hot[1];
+  // Records written before messages were counted by id have none: their times were
+  // distinct, so a time stands in for the id.
+  const inboundIds = storedIds ?? inbound.map((t) => `t${t}`);
   const intents: Engagement['intents'] = [];
   for (let i = 0; i < intentsFlat.length; i += 2) intents.push({ at: intentsFlat[i] as number, keyword: intentsFlat[i + 1] as string });
   const o = hot[3];
   return {
-    engagement: { addedAt, inbound, pushes, intents, paidOrders, customerLeft: left === 1 },
+    engagement: { addedAt, inbound, inboundIds, pushes, intents, paidOrders, customerLeft: left === 1 },
     tier: hot[2] === 0 ? null : decodeTier(hot[2]),
     override: o === 0 ? null : { tier: o[0], by: o[1], reason: o[2], at: o[3], ...(o[4] === null ? {} : { until: o[4] }) },
     reps: hot[4],
@@ -165,7 +168,7 @@ const QUADRANTS: Record<string, Quadrant> = { s: 'star', f: 'flow', r: 'stream',
 export type TierJson = [Tier, 'r' | 'o', number, number | null, string, string[]];
 type HotJson = [
   number,
-  [number | null, number[], number[], (number | string)[], number[], 0 | 1],
+  [number | null, number[], number[], (number | string)[], number[], 0 | 1, string[]?],
   TierJson | 0,
   [Tier, string, string, number, number | null] | 0,
   string[],

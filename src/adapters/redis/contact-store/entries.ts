@@ -55,7 +55,8 @@ export function hasSeen(entry: Entry, interactionId: string): boolean {
 /** Folds an interaction in and remembers its id (the oldest remembered id drops out). */
 export function withInteractionFact(before: Entry, interaction: Interaction, intentKeywords: readonly string[]): Entry {
   const seen = (before.seen + fingerprint(interaction.id)).slice(-SEEN_INTERACTIONS * FINGERPRINT_LENGTH);
-  const engagement = withInteraction(before.record.engagement, interaction, intentKeywords);
+  // The summary keeps message ids to count by id: the fingerprint is enough, and short.
+  const engagement = withInteraction(before.record.engagement, { ...interaction, id: fingerprint(interaction.id) }, intentKeywords);
   return { ...before, seen, record: { ...before.record, engagement } };
 }
 

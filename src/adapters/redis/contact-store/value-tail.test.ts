@@ -16,7 +16,7 @@ function entry(over: { value?: Value | null; totals?: Entry['totals']; seen?: st
         profile: { note: '结尾 [1,2,3,4,5],[9,"h","s"],"abc"]', interests: ['茶', '0'] },
         createdAt: T, updatedAt: T,
       },
-      engagement: { addedAt: T, inbound: [], pushes: [], intents: [], paidOrders: [T], customerLeft: false },
+      engagement: { addedAt: T, inbound: [], inboundIds: [], pushes: [], intents: [], paidOrders: [T], customerLeft: false },
       orders: orderTotals(totals),
       tier: null,
       override: null,
