@@ -34,6 +34,11 @@ export class RedisKeys {
     return `${this.prefix}:ct:${externalUserId}:o`;
   }
 
+  /** Hash orderId → the order as kept (JSON), to answer replays and conflicts. Permanent. */
+  contactOrderDocs(externalUserId: string): string {
+    return `${this.prefix}:ct:${externalUserId}:od`;
+  }
+
   /** List of a contact's tier changes, newest first, capped (LTRIM) at 50. Permanent. */
   contactHistory(externalUserId: string): string {
     return `${this.prefix}:ct:${externalUserId}:h`;

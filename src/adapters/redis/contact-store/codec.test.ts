@@ -24,6 +24,7 @@ function entry(): Entry {
       value: { score: 55.5, grade: 'mid', quadrant: 'stream' },
     },
     seen: 'abcdefgh12345678',
+    seenFacts: '12345678',
     totals: { count: 2, amountFen: 1234, profitFen: 150, paid: 1, daysLate: 3 },
   };
 }

@@ -15,6 +15,8 @@ export interface Entry {
   record: ContactRecord;
   /** Fingerprints of the most recent interaction ids (FINGERPRINT_LENGTH chars each). */
   seen: string;
+  /** Fingerprints of those interactions' kept fields, aligned with the end of `seen`. */
+  seenFacts: string;
   totals: { count: number; amountFen: number; profitFen: number; paid: number; daysLate: number };
 }
 
@@ -52,6 +54,7 @@ export function encodeEntry(entry: Entry): string {
     t.count === 0 ? 0 : [t.count, t.amountFen, t.profitFen, t.paid, t.daysLate],
     encodeValue(r.value),
     seen,
+    entry.seenFacts,
   ];
   return `${encodeHot({ ...r, reps: activeReps(c) })}\n${JSON.stringify(cold)}`;
 }
@@ -96,7 +99,7 @@ export function decodeHot(raw: string): HotPart {
 export function decodeEntry(externalUserId: string, raw: string): Entry {
   const hot = decodeHot(raw);
   const cold = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as ColdJson;
-  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v, seen] = cold;
+  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v, seen, seenFacts = ''] = cold;
   const contact: Contact = {
     externalUserId, name, type, gender: GENDERS[gender] ?? 'unknown',
     ...(corpName === null ? {} : { corpName }),
@@ -109,6 +112,7 @@ export function decodeEntry(externalUserId: string, raw: string): Entry {
   return {
     record: { contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value },
     seen,
+    seenFacts,
     totals,
   };
 }
@@ -179,5 +183,6 @@ type ColdJson = [
   [number, number, number, number, number] | 0,
   ValueJson,
   string,
+  string?,
 ];
 export type ValueJson = [number, string, string | 0] | 0;
