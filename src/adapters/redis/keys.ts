@@ -109,6 +109,14 @@ export class RedisKeys {
     return `${this.prefix}:wecom:tier-tags`;
   }
 
+  /**
+   * String lock (SET NX PX, owner token) held by the tier.tag job mirroring one contact's
+   * tier: one such job per contact at a time (adapters/redis/contact-lock.ts).
+   */
+  tierTagLock(externalUserId: string): string {
+    return `${this.prefix}:wecom:tier-tag-lock:${externalUserId}`;
+  }
+
   /** String, the kf/sync_msg next_cursor of one 微信客服 account, saved after its page is stored. Permanent. */
   kfCursor(openKfId: string): string {
     return `${this.prefix}:wecom:kf-cursor:${openKfId}`;

@@ -78,6 +78,13 @@ export class RedisContactStore implements ContactStore {
     return raw === null ? null : decodeEntry(externalUserId, raw).record;
   }
 
+  /** The given contacts' records, in one MGET (unknown ids are left out). */
+  async getMany(externalUserIds: string[]): Promise<ContactRecord[]> {
+    if (externalUserIds.length === 0) return [];
+    const raws = await this.redis.mget(externalUserIds.map((id) => this.keys.contact(id)));
+    return raws.flatMap((raw, i) => (raw === null ? [] : [decodeEntry(externalUserIds[i]!, raw).record]));
+  }
+
   async upsertContact(contact: Contact): Promise<void> {
     await this.mutate(contact.externalUserId, (before) => ({ result: undefined, next: withContact(before, contact) }));
   }
