@@ -2,7 +2,7 @@ import { Queue, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedisContactLock } from '../../src/adapters/redis/contact-lock.ts';
+import { RedisTierTagLock } from '../../src/adapters/redis/tier-tag-lock.ts';
 import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-batches.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
@@ -82,7 +82,7 @@ describe('tier tags never end on a tier other than the stored one, whatever orde
     connections.push(connection);
     const worker = createOutboundWorker({
       connection, prefix, queue, log,
-      mirror: { store, catalog: mirror.catalog ?? catalog, api: mirror.api ?? api, lock: new RedisContactLock({ redis, keys }) },
+      mirror: { store, catalog: mirror.catalog ?? catalog, api: mirror.api ?? api, lock: new RedisTierTagLock({ redis, keys }) },
     });
     void worker.run();
     workers.push(worker);
@@ -178,7 +178,7 @@ describe('tier tags never end on a tier other than the stored one, whatever orde
     const tierDeps = { batches: new RedisTierBatches({ redis, keys }), store, policy, timeZone: 'Asia/Shanghai', clock: { now: () => T0 + DAY_MS }, onChanges: enqueue };
     const [tiersWorker, outbound] = createTierWorkers({
       connection, prefix, log, outboundQueue: queue, tiers: tierDeps,
-      mirror: { store, catalog, api, lock: new RedisContactLock({ redis, keys }) },
+      mirror: { store, catalog, api, lock: new RedisTierTagLock({ redis, keys }) },
       tagRepair: { records: (list: string[]) => store.getMany(list), enqueue },
     });
     workers.push(tiersWorker!, outbound!);

@@ -111,7 +111,7 @@ export class RedisKeys {
 
   /**
    * String lock (SET NX PX, owner token) held by the tier.tag job mirroring one contact's
-   * tier: one such job per contact at a time (adapters/redis/contact-lock.ts).
+   * tier: one such job per contact at a time (adapters/redis/tier-tag-lock.ts).
    */
   tierTagLock(externalUserId: string): string {
     return `${this.prefix}:wecom:tier-tag-lock:${externalUserId}`;

@@ -10,7 +10,7 @@ export interface MirrorTierTagDeps {
   store: Pick<ContactStore, 'get' | 'upsertContact'>;
   catalog: { ids(): Promise<TierTagIds>; refresh(): Promise<TierTagIds> };
   api: Pick<WeComApi, 'markTag'>;
-  /** One mirroring job per contact at a time (adapters/redis/contact-lock.ts). */
+  /** One mirroring job per contact at a time (adapters/redis/tier-tag-lock.ts). */
   lock: { tryWith<T>(externalUserId: string, fn: () => Promise<T>): Promise<{ held: true; value: T } | { held: false }> };
   log: Logger;
 }

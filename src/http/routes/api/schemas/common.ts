@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tier } from '../../../../domain/tiers/policy.ts';
+import { isWellFormedUnicode } from '../../../../shared/unicode.ts';
 import { named } from './registry.ts';
 
 /** Epoch ms bounds: a number outside them is almost always seconds sent as milliseconds. */
@@ -32,15 +33,6 @@ export const ContactId = z.string().regex(/^[A-Za-z0-9_@.-]{1,128}$/, 'must be a
 
 /** A rep's WeCom userid. */
 export const RepId = z.string().regex(/^[A-Za-z0-9_@.-]{1,64}$/, 'must be a WeCom userid').describe("A rep's WeCom userid.");
-
-/**
- * Whether a string is well-formed UTF-16 (String.prototype.isWellFormed, not in our ES2023
- * lib types): with the u flag, \p{Cs} matches only an unpaired surrogate. Redis stores
- * UTF-8, where every lone surrogate becomes U+FFFD, so two such ids would collide.
- */
-export function isWellFormedUnicode(s: string): boolean {
-  return !/\p{Cs}/u.test(s);
-}
 
 /** The issue code of a string that is not well-formed Unicode (see validationFailed). */
 export const NOT_WELL_FORMED = 'not_well_formed_unicode';

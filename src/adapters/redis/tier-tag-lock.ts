@@ -6,7 +6,7 @@ import type { RedisKeys } from './keys.ts';
 const RELEASE_LUA = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 const EXTEND_LUA = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 
-export interface ContactLockOptions {
+export interface TierTagLockOptions {
   redis: Redis;
   keys: RedisKeys;
   /** How long the lock outlives a crashed holder. Renewed at a third of it while held. */
@@ -21,10 +21,10 @@ export interface ContactLockOptions {
  * token, renewed while held) frees the lock of a crashed holder; release and renewal
  * check the owner, so a holder whose lease lapsed never frees its successor's lock.
  */
-export class RedisContactLock {
+export class RedisTierTagLock {
   private readonly leaseMs: number;
 
-  constructor(private readonly options: ContactLockOptions) {
+  constructor(private readonly options: TierTagLockOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
   }
 
