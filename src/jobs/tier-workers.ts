@@ -23,7 +23,8 @@ export interface TierWorkerDeps {
 
 /**
  * The workers of time-driven tiers: `tiers` (due re-evaluation, nightly recompute followed
- * by a retry of failed tier.tag jobs and the tier tag repair; one job at a time) and `wecom-outbound` (tier.tag → mark_tag). Not started (autorun off).
+ * by a retry of failed tier.tag jobs and the tier tag repair; one job at a time) and
+ * `wecom-outbound` (tier.tag → mark_tag). Not started (autorun off).
  */
 export function createTierWorkers(deps: TierWorkerDeps): Worker[] {
   const tiers = new Worker<RecomputeJobData>(
