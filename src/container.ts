@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from './adapters/redis/connections.ts';
+import { RedisTierTagLock } from './adapters/redis/tier-tag-lock.ts';
 import { RedisKeys } from './adapters/redis/keys.ts';
 import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
 import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts';
@@ -144,7 +145,8 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         connection: workerRedis,
         prefix,
         tiers: { batches: new RedisTierBatches({ redis: producer, keys }), store, policy: policies.tiers, timeZone: config.timezone, clock, onChanges: onTierChanges },
-        mirror: { store, catalog: tierTags, api: wecom },
+        mirror: { store, catalog: tierTags, api: wecom, lock: new RedisTierTagLock({ redis: producer, keys }) },
+        tagRepair: { records: (ids) => store.getMany(ids), enqueue: onTierChanges },
         outboundQueue: queues.wecomOutbound,
         log: log.child({ component: 'worker' }),
       }));

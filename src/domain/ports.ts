@@ -94,10 +94,20 @@ export interface ContactStore {
   applyRelationFacts(externalUserId: string, facts: readonly RelationFact[]): Promise<Contact | null>;
   /** Merges profile fields; false if the contact is unknown. */
   patchProfile(externalUserId: string, profile: Partial<Profile>, at: number): Promise<boolean>;
-  /** Idempotent by orderId; folds a paid order into the engagement summary. */
-  addOrder(order: Order): Promise<'added' | 'duplicate' | 'unknown_contact'>;
-  /** Idempotent by id; folds it into the engagement summary (intent keywords as given). */
-  addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'unknown_contact'>;
+  /**
+   * Idempotent by orderId; folds a paid order into the engagement summary and keeps the
+   * order. duplicate: that orderId is kept with the same fields (canonicalOrder);
+   * conflict: it is kept with other fields. Neither writes anything.
+   */
+  addOrder(order: Order): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'>;
+  /** The order kept under this orderId (null: none, or recorded before orders were kept). */
+  getOrder(externalUserId: string, orderId: string): Promise<Order | null>;
+  /**
+   * Idempotent by id; folds it into the engagement summary (intent keywords as given).
+   * duplicate / conflict as for addOrder (canonicalInteraction), for the ids the store
+   * still remembers exactly (the most recent ones); nothing is written for either.
+   */
+  addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'>;
   /** Marks the customer as having removed every rep, or not. */
   setCustomerLeft(externalUserId: string, left: boolean): Promise<void>;
   setOverride(externalUserId: string, override: TierOverride | null): Promise<boolean>;

@@ -47,6 +47,48 @@ describe('POST /api/interactions (real Redis)', () => {
     expect(record?.engagement).toMatchObject({ inbound: [], pushes: [NOW - DAY], intents: [] });
   });
 
+  it('answers a replay whose stored fields are equal 200 (key order, ISO or ms, text without a new keyword)', async () => {
+    const first = await api.call('POST', '/api/interactions', { body: message('m1', NOW - DAY, { text: '你好' }) });
+    const again = await api.call('POST', '/api/interactions', {
+      body: { text: '您好', at: new Date(NOW - DAY).toISOString(), channel: 'message', direction: 'inbound', external_userid: 'c1', id: 'm1' },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+  });
+
+  it('refuses a replay with a different body 409 interaction_conflict and writes nothing', async () => {
+    await api.call('POST', '/api/interactions', { body: message('m1', NOW - DAY, { text: '你好' }) });
+    const before = await api.store.get('c1');
+    for (const change of [{ at: NOW - 2 * DAY }, { direction: 'outbound' }, { channel: 'call' }, { text: '多少钱' }, { rep_userid: 'zhangwei' }]) {
+      const res = await api.call('POST', '/api/interactions', { body: message('m1', NOW - DAY, { text: '你好', ...change }) });
+      expect(res.status, JSON.stringify(change)).toBe(409);
+      expect(res.body.error.code).toBe('interaction_conflict');
+    }
+    expect(await api.store.get('c1')).toEqual(before);
+  });
+
+  it('counts three inbound messages with distinct ids at the same time as three (B), a replay as none', async () => {
+    for (const id of ['s1', 's2', 's3']) expect((await api.call('POST', '/api/interactions', { body: message(id, NOW - DAY) })).status).toBe(201);
+    expect((await api.call('POST', '/api/interactions', { body: message('s2', NOW - DAY) })).status).toBe(200);
+    const record = await api.store.get('c1');
+    expect(record?.engagement.inbound).toEqual([NOW - DAY, NOW - DAY, NOW - DAY]);
+    expect(record?.tier?.tier).toBe('B');
+  });
+
+  it('refuses ids that are not well-formed Unicode 400, naming the field', async () => {
+    const res = await api.call('POST', '/api/interactions', { body: message('m-\udfff', NOW - DAY) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'body.id', code: 'not_well_formed_unicode', message: expect.stringMatching(/Unicode/) }]);
+    // WeCom ids are ASCII by schema, so a lone surrogate there is refused too.
+    for (const [field, value] of [['external_userid', 'c\ud800'], ['rep_userid', 'zw\udfff']] as const) {
+      const bad = await api.call('POST', '/api/interactions', { body: message('m-ok', NOW - DAY, { [field]: value }) });
+      expect(bad.status, field).toBe(400);
+      expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual([`body.${field}`]);
+    }
+    expect((await api.store.get('c1'))?.engagement.inbound).toEqual([]);
+  });
+
   it('answers a replay 200 with the same body and changes nothing', async () => {
     const body = message('m1', NOW - DAY, { text: '报价' });
     const first = await api.call('POST', '/api/interactions', { body });

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactStore } from '../../src/domain/ports.ts';
 import { buildApiRouter } from '../../src/http/routes/api/index.ts';
+import { ErrorBody, OrderAccepted } from '../../src/http/routes/api/schemas/responses.ts';
 import { DAY, NOW, startApiHarness, TZ, type ApiHarness } from '../helpers/api-app.ts';
 import { loadPolicies } from '../../src/config/load-tier-policy.ts';
 
@@ -92,6 +93,18 @@ describe('GET /api/openapi.json', () => {
     }
     expect((await api.call('POST', '/api/orders', { body: { ...valid, amount: -0.5 } })).status).toBe(400);
     expect((await api.call('POST', '/api/orders', { body: valid })).status).toBe(201);
+  });
+
+  it('documents the 409 of a replay with other fields, and the real 409 has the documented shape', async () => {
+    for (const path of ['/api/orders', '/api/interactions']) expect(doc.paths[path].post.responses['409'], path).toBeDefined();
+    expect(doc.info.description).toMatch(/409 order_conflict.*interaction_conflict/);
+    await api.seedContact('c1');
+    await api.call('POST', '/api/orders', { body: { order_id: 'o1', external_userid: 'c1', amount: 5 } });
+    const res = await api.call('POST', '/api/orders', { body: { order_id: 'o1', external_userid: 'c1', amount: 6 } });
+    expect(res.status).toBe(409);
+    expect(ErrorBody.parse(res.body).error.details).toEqual({ order: OrderAccepted.shape.order.parse(res.body.error.details.order) });
+    const errorSchema = doc.components.schemas.Error.properties.error.properties.details;
+    expect(JSON.stringify(errorSchema)).toMatch(/order/);
   });
 
   it("documents the responses' fields: a real contact answer has exactly the documented top-level keys", async () => {

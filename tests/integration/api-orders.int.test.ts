@@ -46,6 +46,40 @@ describe('POST /api/orders (real Redis)', () => {
     expect(api.changes).toHaveLength(1);
   });
 
+  it('answers a replay with a reordered but equal body 200 with the STORED order', async () => {
+    const first = await api.call('POST', '/api/orders', { body: order() });
+    // Same fields in another key order, the time as epoch ms, the amount to the same fen: the same order.
+    const reordered = { region: '上海', product: '年度会员', paid_at: PAID, cost: 800, amount: 1299.5, external_userid: 'c1', order_id: 'SO-1' };
+    const again = await api.call('POST', '/api/orders', { body: reordered });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.order).toEqual(first.body.order);
+  });
+
+  it('refuses a replay with a different body 409 order_conflict, the stored order in details, nothing written', async () => {
+    const first = await api.call('POST', '/api/orders', { body: order() });
+    const before = await api.store.get('c1');
+    for (const change of [{ amount: 1399 }, { paid_at: undefined }, { product: '月度会员' }, { cost: undefined, profit: 10 }]) {
+      const corrected = await api.call('POST', '/api/orders', { body: order(change) });
+      expect(corrected.status, JSON.stringify(change)).toBe(409);
+      expect(corrected.headers.get('idempotent-replayed')).toBeNull();
+      expect(corrected.body.error.code).toBe('order_conflict');
+      expect(corrected.body.error.details).toEqual({ order: first.body.order });
+    }
+    expect(await api.store.get('c1')).toEqual(before);
+    expect(api.changes).toHaveLength(1);
+  });
+
+  it('refuses an order_id that is not well-formed Unicode (a lone surrogate) 400, naming the field', async () => {
+    const res = await api.call('POST', '/api/orders', { body: order({ order_id: 'SX-\ud800' }) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details).toEqual([{ path: 'body.order_id', code: 'not_well_formed_unicode', message: expect.stringMatching(/Unicode/) }]);
+    const other = await api.call('POST', '/api/orders', { body: order({ order_id: 'SX-\udfff' }) });
+    expect(other.status).toBe(400);
+    expect((await api.store.get('c1'))?.orders.count).toBe(0);
+  });
+
   it('takes epoch ms as well as ISO, and derives days_late from paid_at − due_at', async () => {
     const res = await api.call('POST', '/api/orders', { body: order({ order_id: 'SO-2', paid_at: PAID, due_at: PAID - 5 * DAY - 3_600_000, cost: undefined, profit: 100 }) });
     expect(res.status).toBe(201);

@@ -49,7 +49,7 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
     expect(await pushes('wmA1')).toEqual([]);
     expect(await pushes('wmLate')).toEqual([]);
     // Recorded as push:<msgid>:<external_userid>: the same interaction again is a duplicate.
-    expect(await w.store.addInteraction({ id: `push:${msgid}:wmL1`, externalUserId: 'wmL1', direction: 'outbound', channel: 'push', at: sentAt }, [])).toBe('duplicate');
+    expect(await w.store.addInteraction({ id: `push:${msgid}:wmL1`, externalUserId: 'wmL1', direction: 'outbound', channel: 'push', at: sentAt + HOUR, userId: 'lina' }, [])).toBe('duplicate');
 
     // The same day again and the next day: nothing twice.
     await plan();

@@ -59,12 +59,16 @@ describe('scheduled tier jobs: due re-evaluation and resumable recompute (real R
     return ids;
   }
 
+  /** The tier tags as WeCom would have them (the outbound worker, which would call WeCom, is not started). */
+  const catalog = { ids: async () => ({ groupId: 'g', tags: { A: 'tA', B: 'tB', C: 'tC', D: 'tD' } }), refresh: async () => catalog.ids() };
+
   /** Runs one job through the tiers worker (the outbound worker is not started) and returns its result. */
   async function runTiersJob(tiers: Queue, outbound: Queue<TierTagJobData>, name: string, tierDeps: ScheduledTierDeps): Promise<unknown> {
     const connection = connectTestRedis();
     const workers: Worker[] = createTierWorkers({
       connection, prefix, log, outboundQueue: outbound, tiers: tierDeps,
-      mirror: { store, catalog: { ids: () => new Promise(() => undefined), refresh: () => new Promise(() => undefined) }, api: { markTag: async () => undefined } },
+      mirror: { store, catalog, api: { markTag: async () => undefined }, lock: { tryWith: async () => ({ held: false }) } },
+      tagRepair: { records: (ids) => store.getMany(ids), enqueue: tierTagEnqueuer(outbound) },
     });
     closers.push(async () => {
       await Promise.all(workers.map((w) => w.close(true)));

@@ -2,6 +2,7 @@ import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RedisTierTagLock } from '../../src/adapters/redis/tier-tag-lock.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
@@ -78,7 +79,7 @@ describe('tier tags mirrored to WeCom through the wecom-outbound queue (sandbox,
     for (let i = 0; i < count; i++) {
       const connection = connectTestRedis();
       connections.push(connection);
-      const worker = createOutboundWorker({ connection, prefix, queue, mirror: { store, catalog, api: counted }, log });
+      const worker = createOutboundWorker({ connection, prefix, queue, mirror: { store, catalog, api: counted, lock: new RedisTierTagLock({ redis, keys: new RedisKeys(prefix) }) }, log });
       void worker.run();
       workers.push(worker);
     }

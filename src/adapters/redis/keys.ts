@@ -39,6 +39,11 @@ export class RedisKeys {
     return `${this.prefix}:ct:${externalUserId}:o`;
   }
 
+  /** Hash orderId → the order as kept (JSON), to answer replays and conflicts. Permanent. */
+  contactOrderDocs(externalUserId: string): string {
+    return `${this.prefix}:ct:${externalUserId}:od`;
+  }
+
   /** List of a contact's tier changes, newest first, capped (LTRIM) at 50. Permanent. */
   contactHistory(externalUserId: string): string {
     return `${this.prefix}:ct:${externalUserId}:h`;
@@ -107,6 +112,14 @@ export class RedisKeys {
    */
   tierTags(): string {
     return `${this.prefix}:wecom:tier-tags`;
+  }
+
+  /**
+   * String lock (SET NX PX, owner token) held by the tier.tag job mirroring one contact's
+   * tier: one such job per contact at a time (adapters/redis/tier-tag-lock.ts).
+   */
+  tierTagLock(externalUserId: string): string {
+    return `${this.prefix}:wecom:tier-tag-lock:${externalUserId}`;
   }
 
   /** String, the kf/sync_msg next_cursor of one 微信客服 account, saved after its page is stored. Permanent. */

@@ -1,16 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { Contact, FollowRelation, Interaction, Order, Profile } from '../../domain/contacts/contact.ts';
+import { canonicalInteraction, canonicalOrder, keptOrder } from '../../domain/contacts/fact-identity.ts';
 import { applyRelationFact, mergeListedFollows, type RelationFact } from '../../domain/contacts/follows.ts';
 import type { ContactPage, ContactRecord, ContactStore, StoredTier, TierChange, ValueSummary } from '../../domain/ports.ts';
 import type { TierOverride } from '../../domain/tiers/assess-tier.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
 import type { ValueResult } from '../../domain/value/value-score.ts';
 import { AppError } from '../../shared/errors.ts';
-import { decodeEntry, encodeEntry, type Entry } from './contact-store/codec.ts';
+import { decodeEntry, encodeEntry, fingerprint, type Entry } from './contact-store/codec.ts';
 import { defineCommitCommand, runCommit, type Commit } from './contact-store/commit.ts';
 import { decodeCursor, encodeCursor } from './contact-store/cursor.ts';
-import { hasSeen, withContact, withInteractionFact, withOrderFact, withProfile } from './contact-store/entries.ts';
-import { decodeChange, historyOp, indexChanges, indexedState, SEGMENTS, type Segment } from './contact-store/indexes.ts';
+import { seenFact, withContact, withInteractionFact, withOrderFact, withProfile } from './contact-store/entries.ts';
+import { decodeChange, historyOp, indexChanges, indexedState, SEGMENTS, type IndexOp, type Segment } from './contact-store/indexes.ts';
 import { pageIds } from './contact-store/paging.ts';
 import type { RedisKeys } from './keys.ts';
 
@@ -25,6 +26,8 @@ interface Plan<R> {
   next?: Entry;
   change?: TierChange | null;
   guard?: Commit['guard'];
+  /** Writes besides the record's indexes, in the same commit. */
+  ops?: IndexOp[];
   /** The result when the guard finds its member already there. */
   onDuplicate?: R;
 }
@@ -46,16 +49,19 @@ const MAX_PAGE = 1000;
  * history list ~250, the tier index ~135, the rep indexes ~170, the due index ~80, order
  * ids ~30 (buyers only) and the keyspace tables the rest. The follow-up index (one entry
  * per contact that can be pushed, added after that measurement) should cost about as much
- * as the due index. Choices behind it:
+ * as the due index. Orders themselves are kept too (one hash field of ~150 B per order),
+ * to answer a replayed order_id with the stored order, or a conflict. Choices behind it:
  * - one string per contact, not a hash: its values would outgrow listpack's 64 bytes
  *   and turn it into a hashtable (~400 B more per contact);
  * - reasons are stored, not regenerated on read: they are ~70 B, the store knows no
  *   policy or time zone, and they must describe the stored tier, not `now`;
  * - times stay in ms (the domain's equality and order rules need them exact);
- * - interactions and orders are not kept, only the summary, order totals (in fen) and
- *   order ids (exact idempotency for money); interaction ids are kept as 16 short
- *   fingerprints, which answer 'duplicate' for recent replays; an older replay is
- *   folded again, which changes nothing because the summary is idempotent by content.
+ * - interactions are not kept, only the summary; besides the orders, order totals (in
+ *   fen) and order ids (exact idempotency for money); interaction ids are kept as 16
+ *   short fingerprints, each with a fingerprint of the interaction's kept fields
+ *   (canonicalInteraction), which answer 'duplicate' or 'conflict' for recent replays; an older replay is
+ *   folded again, which changes nothing because the summary counts messages by id (it
+ *   keeps the fingerprint of each kept inbound message: up to ~180 B more per contact).
  */
 export class RedisContactStore implements ContactStore {
   private readonly redis: Redis;
@@ -70,6 +76,13 @@ export class RedisContactStore implements ContactStore {
   async get(externalUserId: string): Promise<ContactRecord | null> {
     const raw = await this.redis.get(this.keys.contact(externalUserId));
     return raw === null ? null : decodeEntry(externalUserId, raw).record;
+  }
+
+  /** The given contacts' records, in one MGET (unknown ids are left out). */
+  async getMany(externalUserIds: string[]): Promise<ContactRecord[]> {
+    if (externalUserIds.length === 0) return [];
+    const raws = await this.redis.mget(externalUserIds.map((id) => this.keys.contact(id)));
+    return raws.flatMap((raw, i) => (raw === null ? [] : [decodeEntry(externalUserIds[i]!, raw).record]));
   }
 
   async upsertContact(contact: Contact): Promise<void> {
@@ -97,19 +110,41 @@ export class RedisContactStore implements ContactStore {
     return this.mutate(externalUserId, (before) => (before ? { result: true, next: withProfile(before, profile, at) } : { result: false }));
   }
 
-  async addOrder(order: Order): Promise<'added' | 'duplicate' | 'unknown_contact'> {
+  async addOrder(order: Order): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'> {
+    const kept = keptOrder(order);
+    const replay = await this.orderReplay(kept);
+    if (replay) return replay;
     const guard = { key: this.keys.contactOrders(order.externalUserId), member: order.orderId };
-    return this.mutate(order.externalUserId, (before) =>
+    // The order is kept in the same atomic step as the guard, so a duplicate always finds it.
+    const ops: IndexOp[] = [{ op: 'H', key: this.keys.contactOrderDocs(order.externalUserId), field: order.orderId, value: JSON.stringify(kept) }];
+    const result = await this.mutate(order.externalUserId, (before) =>
       before
-        ? { result: 'added' as const, next: withOrderFact(before, order), guard, onDuplicate: 'duplicate' as const }
+        ? { result: 'added' as const, next: withOrderFact(before, kept), guard, ops, onDuplicate: 'duplicate' as const }
         : { result: 'unknown_contact' as const },
     );
+    // Lost a race with the same orderId: compare with the order that won.
+    return result === 'duplicate' ? ((await this.orderReplay(kept)) ?? 'duplicate') : result;
   }
 
-  async addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'unknown_contact'> {
+  async getOrder(externalUserId: string, orderId: string): Promise<Order | null> {
+    const raw = await this.redis.hget(this.keys.contactOrderDocs(externalUserId), orderId);
+    return raw === null ? null : (JSON.parse(raw) as Order);
+  }
+
+  /** duplicate or conflict when this orderId is kept already; null when it is not. */
+  private async orderReplay(order: Order): Promise<'duplicate' | 'conflict' | null> {
+    const stored = await this.getOrder(order.externalUserId, order.orderId);
+    if (!stored) return null;
+    return canonicalOrder(stored) === canonicalOrder(order) ? 'duplicate' : 'conflict';
+  }
+
+  async addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'> {
+    const fact = canonicalInteraction(interaction, intentKeywords);
     return this.mutate(interaction.externalUserId, (before) => {
       if (!before) return { result: 'unknown_contact' as const };
-      if (hasSeen(before, interaction.id)) return { result: 'duplicate' as const };
+      const seen = seenFact(before, interaction.id);
+      // Remembered from before fields were kept (undefined): nothing to compare, a replay.
+      if (seen !== null) return { result: seen === undefined || seen === fingerprint(fact) ? 'duplicate' as const : 'conflict' as const };
       return { result: 'added' as const, next: withInteractionFact(before, interaction, intentKeywords) };
     });
   }
@@ -200,6 +235,7 @@ export class RedisContactStore implements ContactStore {
       if (next === raw && !step.change && !step.guard) return step.result;
       const ops = indexChanges(this.keys, externalUserId, before ? indexedState(before.record) : null, indexedState(step.next.record));
       if (step.change) ops.push(historyOp(this.keys, step.change));
+      if (step.ops) ops.push(...step.ops);
       const outcome = await runCommit(this.redis, { key, expected: raw, next, ops, ...(step.guard ? { guard: step.guard } : {}) });
       if (outcome === 'ok') return step.result;
       if (outcome === 'duplicate') return step.onDuplicate ?? step.result;

@@ -17,6 +17,12 @@ describe('kf message → interaction', () => {
     expect(kfMessageToInteraction({ ...base, msgtype: 'event', event: { event_type: 'user_recall_msg' } })).toBeNull();
   });
 
+  it('skips a message whose ids are not well-formed Unicode (lone surrogates would collide once stored as UTF-8)', () => {
+    expect(kfMessageToInteraction({ ...base, msgid: 'm\ud800' })).toBeNull();
+    expect(kfMessageToInteraction({ ...base, external_userid: 'wm\udfff' })).toBeNull();
+    expect(kfMessageToInteraction({ ...base, msgid: 'm😀' })).not.toBeNull();
+  });
+
   it('keeps a non-text customer message as inbound, without text', () => {
     const image = kfMessageToInteraction({ ...base, msgtype: 'image', text: undefined, image: { media_id: 'x' } });
     expect(image).toMatchObject({ direction: 'inbound' });

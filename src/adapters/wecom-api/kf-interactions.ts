@@ -1,4 +1,5 @@
 import type { Interaction } from '../../domain/contacts/contact.ts';
+import { isWellFormedUnicode } from '../../shared/unicode.ts';
 import type { KfMessage } from './endpoints.ts';
 
 /** kf/sync_msg `origin`: 3 the WeChat customer, 4 a system event, 5 a servicer in the WeCom client. */
@@ -6,9 +7,10 @@ const ORIGIN_CUSTOMER = 3;
 const ORIGIN_SERVICER = 5;
 
 /**
- * WeCom gives whole seconds, and the engagement summary keeps distinct times, so two
- * messages in one second would count once. A stable offset derived from the msgid keeps
- * them apart and is the same on every replay. It goes backwards (into the second before
+ * WeCom gives whole seconds. A stable offset derived from the msgid keeps messages of one
+ * second apart in time (the summary counts messages by id, so this is for their order and
+ * for the times already stored: a replayed page must give the same time, or the message
+ * would read as a conflicting replay). It goes backwards (into the second before
  * send_time), so a message is never later than the moment it was read: facts in the
  * future do not count yet.
  */
@@ -25,6 +27,8 @@ export function kfMessageTime(m: Pick<KfMessage, 'msgid' | 'send_time'>): number
  */
 export function kfMessageToInteraction(m: KfMessage): Interaction | null {
   if (!m.external_userid || m.msgtype === 'event') return null;
+  // JSON may carry lone surrogates (\ud800); as Redis keys they would collide with others.
+  if (!isWellFormedUnicode(m.msgid) || !isWellFormedUnicode(m.external_userid)) return null;
   if (m.origin !== ORIGIN_CUSTOMER && m.origin !== ORIGIN_SERVICER) return null;
   const inbound = m.origin === ORIGIN_CUSTOMER;
   const text = m.msgtype === 'text' ? m.text?.content : undefined;

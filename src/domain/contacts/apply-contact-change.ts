@@ -68,9 +68,10 @@ export async function applyContactChange(deps: ContactChangeDeps, change: Contac
   const status = STATUS_OF[change.kind];
   let follows = withChannel(base.follows, change);
   if (status) follows = applyRelationFact(follows, { userId: change.userId, status, at: change.at });
-  await writeContact(deps, { ...base, follows });
-
+  // The override before the relation's new tags: a job that dies between the two writes
+  // and runs again still finds the rep's tag newly added, so the override is not lost.
   const overridden = change.kind === 'edited' && record ? await recordTagOverride(deps, record, follows, change, now) : false;
+  await writeContact(deps, { ...base, follows });
   return { outcome: overridden ? 'override' : 'stored', changes: await settleTiers(deps, [id], now) };
 }
 

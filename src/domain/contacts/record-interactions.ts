@@ -39,7 +39,8 @@ export async function recordInteractions(
       outcome = await deps.store.addInteraction(interaction, keywords);
     }
     if (outcome === 'added') result.added += 1;
-    else if (outcome === 'duplicate') result.duplicate += 1;
+    // A conflict (same id, other fields) keeps the first: WeCom does not reuse message ids.
+    else if (outcome === 'duplicate' || outcome === 'conflict') result.duplicate += 1;
   }
   // Duplicates too: a retry after a crash between storing and re-evaluating must settle.
   result.changes = await settleTiers(deps, interactions.map((i) => i.externalUserId), now);

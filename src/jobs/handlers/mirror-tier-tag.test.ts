@@ -5,7 +5,7 @@ import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
 import type { Contact, FollowRelation } from '../../domain/contacts/contact.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
 import { tierTagJobId } from '../tier-tags/enqueue-tier-tags.ts';
-import { mirrorTierTag, tierTagPlan } from './mirror-tier-tag.ts';
+import { mirrorTierTag, TierTagBusyError, tierTagPlan } from './mirror-tier-tag.ts';
 
 const tags = { A: 'etA', B: 'etB', C: 'etC', D: 'etD' };
 
@@ -39,6 +39,7 @@ describe('mirrorTierTag', () => {
   const relation = (userId: string, tagIds: string[], status: FollowRelation['status'] = 'active'): FollowRelation =>
     ({ userId, addedAt: 0, tagIds, status, changedAt: 0 });
   const silent = pino({ level: 'silent' });
+  const freeLock = { tryWith: async <T>(_id: string, fn: () => Promise<T>) => ({ held: true as const, value: await fn() }) };
 
   function deps(follows: FollowRelation[], markTag: (input: MarkTagRequest) => Promise<void>) {
     let contact: Contact = { ...base, follows };
@@ -53,6 +54,7 @@ describe('mirrorTierTag', () => {
         },
         catalog: { ids: async () => ({ groupId: 'g', tags }), refresh: async () => (refreshed.push(1), { groupId: 'g', tags }) },
         api: { markTag },
+        lock: freeLock,
         log: silent,
       },
     };
@@ -67,6 +69,15 @@ describe('mirrorTierTag', () => {
     expect(await mirrorTierTag(t.deps, 'wm1')).toEqual({ tier: 'B', marked: 1, alreadyTagged: 0, gone: 1 });
     expect(calls.map((c) => c.userid)).toEqual(['a', 'b']);
     expect(t.contact().follows.map((f) => f.tagIds)).toEqual([['etB'], [], ['etC']]);
+  });
+
+  it('touches nothing while another job holds the contact, and says so (TierTagBusyError)', async () => {
+    const calls: MarkTagRequest[] = [];
+    const t = deps([relation('a', [])], async (input) => void calls.push(input));
+    const busy = { tryWith: async () => ({ held: false as const }) };
+    await expect(mirrorTierTag({ ...t.deps, lock: busy }, 'wm1')).rejects.toBeInstanceOf(TierTagBusyError);
+    expect(calls).toEqual([]);
+    expect(t.contact().follows[0]!.tagIds).toEqual([]);
   });
 
   it('reloads the tier tags when WeCom says a tag id is invalid (40068), and fails the attempt for a retry', async () => {

@@ -10,7 +10,17 @@ export interface MirrorTierTagDeps {
   store: Pick<ContactStore, 'get' | 'upsertContact'>;
   catalog: { ids(): Promise<TierTagIds>; refresh(): Promise<TierTagIds> };
   api: Pick<WeComApi, 'markTag'>;
+  /** One mirroring job per contact at a time (adapters/redis/tier-tag-lock.ts). */
+  lock: { tryWith<T>(externalUserId: string, fn: () => Promise<T>): Promise<{ held: true; value: T } | { held: false }> };
   log: Logger;
+}
+
+/** Another job is mirroring this contact right now: run this one again a little later. */
+export class TierTagBusyError extends Error {
+  constructor(readonly externalUserId: string) {
+    super(`another tier.tag job holds contact ${externalUserId}`);
+    this.name = 'TierTagBusyError';
+  }
 }
 
 export interface MirrorResult {
@@ -33,19 +43,30 @@ const INVALID_TAG = 40068;
  * how many jobs run at once, so this bounds mark_tag calls in flight).
  *
  * It mirrors the tier stored now, not the one in the job, so jobs that run late or out of
- * order still converge. A relation that already carries exactly the right tier tag gets
- * no call: that is also how a rep's own tier-tag edit (an override) is left alone. WeCom
- * sends no callback for our mark_tag (WECOM.md §0.5), so each success is written to the
+ * order still converge: the tier is read after everything that can wait (the tag catalog
+ * may be created in WeCom first), and under the contact's lock, held until the tags set
+ * are recorded. So an older job can never finish after a newer one with an older tier: a
+ * tier change during a job queues a new job, which waits for the lock and then reads the
+ * new tier. A relation that already carries exactly the right tier tag gets no call: that
+ * is also how a rep's own tier-tag edit (an override) is left alone. WeCom sends no
+ * callback for our mark_tag (docs/wecom/callbacks.md), so each success is written to the
  * stored relation right away; a retried job then skips what is done.
- * @throws WeComRateLimitedError and other WeCom errors, for the worker to retry.
+ * @throws TierTagBusyError when another job holds the contact; WeComRateLimitedError and
+ * other WeCom errors, for the worker to retry.
  */
 export async function mirrorTierTag(deps: MirrorTierTagDeps, externalUserId: string): Promise<MirrorResult> {
+  const ids = await deps.catalog.ids();
+  const locked = await deps.lock.tryWith(externalUserId, () => mirrorLocked(deps, externalUserId, ids));
+  if (!locked.held) throw new TierTagBusyError(externalUserId);
+  return locked.value;
+}
+
+async function mirrorLocked(deps: MirrorTierTagDeps, externalUserId: string, ids: TierTagIds): Promise<MirrorResult> {
   const result: MirrorResult = { tier: null, marked: 0, alreadyTagged: 0, gone: 0 };
   const record = await deps.store.get(externalUserId);
   if (!record?.tier) return result;
   const tier = record.tier.tier;
   result.tier = tier;
-  const ids = await deps.catalog.ids();
   for (const relation of record.contact.follows.filter((f) => f.status === 'active')) {
     const plan = tierTagPlan(relation.tagIds, tier, ids.tags);
     if (!plan) {

@@ -2,11 +2,14 @@ import type { Queue } from 'bullmq';
 import type { TierChange } from '../../domain/ports.ts';
 import { MARK_TAG_CONCURRENCY, TIER_TAG_JOB_NAME, TIER_TAG_JOB_OPTIONS, type TierTagJobData } from '../queues.ts';
 
+/** What a tier.tag job is queued for: a tier change, or the nightly repair's finding. */
+export type TierTagRequest = Pick<TierChange, 'externalUserId' | 'to' | 'at'>;
+
 /**
  * The jobId of a change's tier.tag job: the same change enqueued twice (a replayed event,
  * a retried batch) is one job. BullMQ ids may not contain ':'.
  */
-export function tierTagJobId(change: Pick<TierChange, 'externalUserId' | 'to' | 'at'>): string {
+export function tierTagJobId(change: TierTagRequest): string {
   return `tier-tag.${change.externalUserId.replaceAll(':', '_')}.${change.to}.${change.at}`;
 }
 
@@ -20,10 +23,10 @@ export function tierTagJobId(change: Pick<TierChange, 'externalUserId' | 'to' | 
  */
 export function tierTagEnqueuer(
   queue: Pick<Queue<TierTagJobData>, 'addBulk' | 'setGlobalConcurrency'>,
-): (changes: readonly TierChange[]) => Promise<void> {
+): (changes: readonly TierTagRequest[]) => Promise<void> {
   let limited: Promise<unknown> | null = null;
   return async (changes) => {
-    const latest = new Map<string, TierChange>();
+    const latest = new Map<string, TierTagRequest>();
     for (const change of changes) {
       const seen = latest.get(change.externalUserId);
       if (!seen || change.at >= seen.at) latest.set(change.externalUserId, change);

@@ -1,8 +1,8 @@
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { WeComConfigurationError, WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { mirrorTierTag, type MirrorTierTagDeps } from '../handlers/mirror-tier-tag.ts';
+import { mirrorTierTag, TierTagBusyError, type MirrorTierTagDeps } from '../handlers/mirror-tier-tag.ts';
 import { MARK_TAG_CONCURRENCY, QUEUE_NAMES, TIER_TAG_JOB_NAME, type TierTagJobData } from '../queues.ts';
 
 export interface OutboundWorkerDeps {
@@ -14,6 +14,9 @@ export interface OutboundWorkerDeps {
   log: Logger;
 }
 
+/** How long a tier.tag job waits when another job holds its contact (plus up to as much jitter). */
+const BUSY_DELAY_MS = 250;
+
 /**
  * The wecom-outbound worker: runs tier.tag jobs. At most MARK_TAG_CONCURRENCY (5) of them
  * run at once across every worker process: the queue's global concurrency (set by the
@@ -22,6 +25,7 @@ export interface OutboundWorkerDeps {
  * concurrency rather than a Redis semaphore: BullMQ already frees the slot of a crashed
  * worker's job (stalled-job check), where a semaphore would need leases of its own.
  *
+ * A job whose contact another job is mirroring (TierTagBusyError) is delayed, attempt kept.
  * 45009/45033 pause the whole queue for the error's retryAfterMs (RateLimitError puts the
  * job back without using an attempt); the limiter (80% of WeCom's 10,000 calls per minute
  * per API, WECOM.md §4) is what lets that pause apply. Configuration errors fail at once.
@@ -29,7 +33,7 @@ export interface OutboundWorkerDeps {
 export function createOutboundWorker(deps: OutboundWorkerDeps): Worker<TierTagJobData> {
   return new Worker<TierTagJobData>(
     QUEUE_NAMES.wecomOutbound,
-    async (job: Job<TierTagJobData>) => {
+    async (job: Job<TierTagJobData>, token?: string) => {
       if (job.name !== TIER_TAG_JOB_NAME) throw new Error(`unknown job ${job.name}`);
       const log = deps.log.child({ queue: job.queueName, jobId: job.id, jobName: job.name, externalUserId: job.data.externalUserId });
       try {
@@ -37,6 +41,11 @@ export function createOutboundWorker(deps: OutboundWorkerDeps): Worker<TierTagJo
         if (result.marked > 0) log.info(result, 'tier tag mirrored to WeCom');
         return result;
       } catch (err) {
+        if (err instanceof TierTagBusyError && token) {
+          // Another job mirrors this contact: run again shortly, without using an attempt.
+          await job.moveToDelayed(Date.now() + BUSY_DELAY_MS + Math.floor(Math.random() * BUSY_DELAY_MS), token);
+          throw new DelayedError();
+        }
         if (err instanceof WeComRateLimitedError) {
           log.warn({ kind: err.kind, retryAfterMs: err.retryAfterMs }, 'WeCom rate limit: pausing tier tags');
           await deps.queue.rateLimit(err.retryAfterMs);

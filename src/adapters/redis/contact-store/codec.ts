@@ -15,6 +15,8 @@ export interface Entry {
   record: ContactRecord;
   /** Fingerprints of the most recent interaction ids (FINGERPRINT_LENGTH chars each). */
   seen: string;
+  /** Fingerprints of those interactions' kept fields, aligned with the end of `seen`. */
+  seenFacts: string;
   totals: { count: number; amountFen: number; profitFen: number; paid: number; daysLate: number };
 }
 
@@ -52,6 +54,7 @@ export function encodeEntry(entry: Entry): string {
     t.count === 0 ? 0 : [t.count, t.amountFen, t.profitFen, t.paid, t.daysLate],
     encodeValue(r.value),
     seen,
+    entry.seenFacts,
   ];
   return `${encodeHot({ ...r, reps: activeReps(c) })}\n${JSON.stringify(cold)}`;
 }
@@ -61,7 +64,7 @@ export function encodeHot(h: HotPart): string {
   const o = h.override;
   return JSON.stringify([
     FORMAT,
-    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0],
+    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0, e.inboundIds],
     h.tier ? encodeTier(h.tier) : 0,
     o ? [o.tier, o.by, o.reason, o.at, o.until ?? null] : 0,
     h.reps,
@@ -78,12 +81,15 @@ export function hotOf(raw: string): string {
 export function decodeHot(raw: string): HotPart {
   const hot = JSON.parse(hotOf(raw)) as HotJson;
   if (hot[0] !== FORMAT) throw new Error(`unknown contact record format ${String(hot[0])}`);
-  const [addedAt, inbound, pushes, intentsFlat, paidOrders, left] = hot[1];
+  const [addedAt, inbound, pushes, intentsFlat, paidOrders, left, storedIds] = hot[1];
+  // Records written before messages were counted by id have none: their times were
+  // distinct, so a time stands in for the id.
+  const inboundIds = storedIds ?? inbound.map((t) => `t${t}`);
   const intents: Engagement['intents'] = [];
   for (let i = 0; i < intentsFlat.length; i += 2) intents.push({ at: intentsFlat[i] as number, keyword: intentsFlat[i + 1] as string });
   const o = hot[3];
   return {
-    engagement: { addedAt, inbound, pushes, intents, paidOrders, customerLeft: left === 1 },
+    engagement: { addedAt, inbound, inboundIds, pushes, intents, paidOrders, customerLeft: left === 1 },
     tier: hot[2] === 0 ? null : decodeTier(hot[2]),
     override: o === 0 ? null : { tier: o[0], by: o[1], reason: o[2], at: o[3], ...(o[4] === null ? {} : { until: o[4] }) },
     reps: hot[4],
@@ -93,7 +99,7 @@ export function decodeHot(raw: string): HotPart {
 export function decodeEntry(externalUserId: string, raw: string): Entry {
   const hot = decodeHot(raw);
   const cold = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as ColdJson;
-  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v, seen] = cold;
+  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v, seen, seenFacts = ''] = cold;
   const contact: Contact = {
     externalUserId, name, type, gender: GENDERS[gender] ?? 'unknown',
     ...(corpName === null ? {} : { corpName }),
@@ -106,6 +112,7 @@ export function decodeEntry(externalUserId: string, raw: string): Entry {
   return {
     record: { contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value },
     seen,
+    seenFacts,
     totals,
   };
 }
@@ -165,7 +172,7 @@ const QUADRANTS: Record<string, Quadrant> = { s: 'star', f: 'flow', r: 'stream',
 export type TierJson = [Tier, 'r' | 'o', number, number | null, string, string[]];
 type HotJson = [
   number,
-  [number | null, number[], number[], (number | string)[], number[], 0 | 1],
+  [number | null, number[], number[], (number | string)[], number[], 0 | 1, string[]?],
   TierJson | 0,
   [Tier, string, string, number, number | null] | 0,
   string[],
@@ -176,5 +183,6 @@ type ColdJson = [
   [number, number, number, number, number] | 0,
   ValueJson,
   string,
+  string?,
 ];
 export type ValueJson = [number, string, string | 0] | 0;

@@ -78,7 +78,8 @@ export function commitArguments(commits: Commit[]): (string | number)[] {
     for (const op of commit.ops) {
       if (op.op === 'Z+') argv.push('Z+', position(op.key), op.score, op.member);
       else if (op.op === 'Z-') argv.push('Z-', position(op.key), op.member);
-      else argv.push('L', position(op.key), op.value, op.cap);
+      else if (op.op === 'L') argv.push('L', position(op.key), op.value, op.cap);
+      else argv.push('H', position(op.key), op.field, op.value);
     }
   }
   return [keys.length, ...keys, ...argv];

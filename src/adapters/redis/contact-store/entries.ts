@@ -1,4 +1,5 @@
 import type { Contact, Interaction, Order, Profile } from '../../../domain/contacts/contact.ts';
+import { canonicalInteraction } from '../../../domain/contacts/fact-identity.ts';
 import { emptyEngagement, withInteraction, withOrder } from '../../../domain/engagement/engagement.ts';
 import { FINGERPRINT_LENGTH, fingerprint, orderTotals, type Entry } from './codec.ts';
 
@@ -30,6 +31,7 @@ export function withContact(before: Entry | null, contact: Contact): Entry {
       tier: previous?.tier ?? null, override: previous?.override ?? null, value: previous?.value ?? null,
     },
     seen: before?.seen ?? '',
+    seenFacts: before?.seenFacts ?? '',
     totals,
   };
 }
@@ -44,19 +46,32 @@ export function withProfile(before: Entry, patch: Partial<Profile>, at: number):
   };
 }
 
-export function hasSeen(entry: Entry, interactionId: string): boolean {
+/**
+ * The fingerprint of the kept fields of the remembered interaction with this id: null when
+ * the id is not remembered, undefined when it was remembered before fields were kept.
+ * `seenFacts` is aligned with the end of `seen` (it may be shorter, never longer).
+ */
+export function seenFact(entry: Entry, interactionId: string): string | null | undefined {
   const fp = fingerprint(interactionId);
+  const offset = entry.seen.length - entry.seenFacts.length;
   for (let i = 0; i < entry.seen.length; i += FINGERPRINT_LENGTH) {
-    if (entry.seen.startsWith(fp, i)) return true;
+    if (!entry.seen.startsWith(fp, i)) continue;
+    return i < offset ? undefined : entry.seenFacts.slice(i - offset, i - offset + FINGERPRINT_LENGTH);
   }
-  return false;
+  return null;
 }
 
-/** Folds an interaction in and remembers its id (the oldest remembered id drops out). */
+/**
+ * Folds an interaction in and remembers its id with its kept fields (canonicalInteraction);
+ * the oldest remembered id drops out.
+ */
 export function withInteractionFact(before: Entry, interaction: Interaction, intentKeywords: readonly string[]): Entry {
-  const seen = (before.seen + fingerprint(interaction.id)).slice(-SEEN_INTERACTIONS * FINGERPRINT_LENGTH);
-  const engagement = withInteraction(before.record.engagement, interaction, intentKeywords);
-  return { ...before, seen, record: { ...before.record, engagement } };
+  const keep = SEEN_INTERACTIONS * FINGERPRINT_LENGTH;
+  const seen = (before.seen + fingerprint(interaction.id)).slice(-keep);
+  const seenFacts = (before.seenFacts + fingerprint(canonicalInteraction(interaction, intentKeywords))).slice(-keep);
+  // The summary keeps message ids to count by id: the fingerprint is enough, and short.
+  const engagement = withInteraction(before.record.engagement, { ...interaction, id: fingerprint(interaction.id) }, intentKeywords);
+  return { ...before, seen, seenFacts, record: { ...before.record, engagement } };
 }
 
 /** Folds an order in (the caller guarantees each orderId once) and adds it to the totals. */

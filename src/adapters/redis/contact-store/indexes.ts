@@ -12,11 +12,12 @@ export const SEGMENTS: readonly Segment[] = ['A', 'B', 'C', 'D', '_'];
 /** History entries kept per contact. */
 export const HISTORY_CAP = 50;
 
-/** One index write, applied by the commit script in the same atomic step as the record. */
+/** One index (or kept fact) write, applied by the commit script in the same atomic step as the record. */
 export type IndexOp =
   | { op: 'Z+'; key: string; score: number; member: string }
   | { op: 'Z-'; key: string; member: string }
-  | { op: 'L'; key: string; value: string; cap: number };
+  | { op: 'L'; key: string; value: string; cap: number }
+  | { op: 'H'; key: string; field: string; value: string };
 
 /** What the indexes are a function of: the tier, the reps with an active relation, the follow-up anchor. */
 export interface IndexedState {

@@ -5,7 +5,7 @@ import { readValueTail, withValueTail } from './value-tail.ts';
 
 const T = Date.UTC(2025, 10, 1);
 
-function entry(over: { value?: Value | null; totals?: Entry['totals']; seen?: string } = {}): Entry {
+function entry(over: { value?: Value | null; totals?: Entry['totals']; seen?: string; seenFacts?: string } = {}): Entry {
   const totals = over.totals ?? { count: 3, amountFen: 123456, profitFen: -2050, paid: 2, daysLate: 7 };
   return {
     record: {
@@ -16,13 +16,14 @@ function entry(over: { value?: Value | null; totals?: Entry['totals']; seen?: st
         profile: { note: '结尾 [1,2,3,4,5],[9,"h","s"],"abc"]', interests: ['茶', '0'] },
         createdAt: T, updatedAt: T,
       },
-      engagement: { addedAt: T, inbound: [], pushes: [], intents: [], paidOrders: [T], customerLeft: false },
+      engagement: { addedAt: T, inbound: [], inboundIds: [], pushes: [], intents: [], paidOrders: [T], customerLeft: false },
       orders: orderTotals(totals),
       tier: null,
       override: null,
       value: over.value === undefined ? { score: 72.5, grade: 'high', quadrant: 'flow' } : over.value,
     },
     seen: over.seen ?? fingerprint('i1') + fingerprint('i2'),
+    seenFacts: over.seenFacts ?? fingerprint('f2'),
     totals,
   };
 }
@@ -31,7 +32,7 @@ const cases: [string, Entry][] = [
   ['a scored buyer', entry()],
   ['a buyer with no quadrant and score 0', entry({ value: { score: 0, grade: 'low', quadrant: null } })],
   ['an unscored buyer', entry({ value: null })],
-  ['a contact without orders or interactions', entry({ value: null, totals: { count: 0, amountFen: 0, profitFen: 0, paid: 0, daysLate: 0 }, seen: '' })],
+  ['a contact without orders or interactions', entry({ value: null, totals: { count: 0, amountFen: 0, profitFen: 0, paid: 0, daysLate: 0 }, seen: '', seenFacts: '' })],
 ];
 
 describe('readValueTail', () => {
@@ -41,6 +42,12 @@ describe('readValueTail', () => {
     const decoded = decodeEntry('wm1', raw);
     expect(tail.totals).toEqual(decoded.totals);
     expect(tail.value).toEqual(decoded.record.value);
+  });
+
+  it('reads a record written before seenFacts (seen is the last element)', () => {
+    const raw = encodeEntry(entry()).replace(/,"[^"]*"\]$/, ']');
+    expect(readValueTail(Buffer.from(raw, 'utf8')).value).toEqual(entry().record.value);
+    expect(decodeEntry('wm1', raw).seenFacts).toBe('');
   });
 
   it('refuses a record that does not end the way the codec writes it', () => {

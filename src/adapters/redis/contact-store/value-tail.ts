@@ -3,8 +3,9 @@ import { decodeValue, encodeValue, type Entry, type ValueJson } from './codec.ts
 
 /**
  * The end of a stored record, read and rewritten without parsing the rest. The cold half
- * (codec.ts encodeEntry) ends `,<totals>,<value>,"<seen>"]`: `seen` is base64url (no
- * quotes, no escapes), and totals (`0` or `[n,n,n,n,n]`) and value (`0` or
+ * (codec.ts encodeEntry) ends `,<totals>,<value>,"<seen>","<seenFacts>"]` (records
+ * written before seenFacts end after `"<seen>"`): both strings are base64url (no quotes,
+ * no escapes), and totals (`0` or `[n,n,n,n,n]`) and value (`0` or
  * `[score,"g","q"|0]`) hold no nested brackets — so both are found by scanning back from
  * the last byte, whatever names, remarks or profile notes come before. Those bytes are
  * ASCII, which never occurs inside a multi-byte UTF-8 character, so byte offsets are safe.
@@ -28,7 +29,10 @@ const CLOSE = 0x5d;
 export function readValueTail(raw: Buffer): ValueTail {
   const last = raw.length - 1;
   if (raw[last] !== CLOSE || raw[last - 1] !== QUOTE) throw malformed('no seen string at the end');
-  const seenOpen = raw.lastIndexOf(QUOTE, last - 2);
+  let seenOpen = raw.lastIndexOf(QUOTE, last - 2);
+  if (seenOpen < 1 || raw[seenOpen - 1] !== COMMA) throw malformed('no comma before seen');
+  // seenFacts last, seen before it: the value never ends in a quote.
+  if (raw[seenOpen - 2] === QUOTE) seenOpen = raw.lastIndexOf(QUOTE, seenOpen - 3);
   if (seenOpen < 1 || raw[seenOpen - 1] !== COMMA) throw malformed('no comma before seen');
   const value = elementBefore(raw, seenOpen - 1);
   const totals = elementBefore(raw, value.start - 1);

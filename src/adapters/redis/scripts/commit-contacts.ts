@@ -25,6 +25,7 @@ export const COMMIT_CONTACTS_LUA = `
                    'Z+' k score member   ZADD
                    'Z-' k member         ZREM
                    'L'  k value cap      LPUSH, then LTRIM to cap entries if longer
+                   'H'  k field value    HSET (a kept fact, e.g. the order itself)
 
   Output: one status per commit: 'ok'; 'duplicate' (the guard member was there: nothing
   written); or 'conflict' (the record changed since it was read: nothing written).
@@ -32,7 +33,7 @@ export const COMMIT_CONTACTS_LUA = `
   Steps: 0. check every op list (a malformed call writes nothing); then per commit:
   1. guard check  2. compare  3. write the record  4. guard member  5. index writes
 ]]
-local width = { ['Z+'] = 4, ['Z-'] = 3, ['L'] = 4 }
+local width = { ['Z+'] = 4, ['Z-'] = 3, ['L'] = 4, ['H'] = 4 }
 local commits = tonumber(ARGV[1])
 local p = 2
 for _ = 1, commits do
@@ -84,6 +85,8 @@ for c = 1, commits do
         redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3])
       elseif code == 'Z-' then
         redis.call('ZREM', key, ARGV[i + 2])
+      elseif code == 'H' then
+        redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3])
       elseif redis.call('LPUSH', key, ARGV[i + 2]) > tonumber(ARGV[i + 3]) then
         redis.call('LTRIM', key, 0, tonumber(ARGV[i + 3]) - 1)
       end

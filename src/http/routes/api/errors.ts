@@ -10,11 +10,14 @@ export interface FieldProblem {
   message: string;
 }
 
-/** An API error with a stable code; `details` lists field problems (validation_failed). */
-export class ApiError extends AppError {
-  readonly details: FieldProblem[] | undefined;
+/** `details` of an error: field problems (validation_failed), or what a 409 conflicts with. */
+export type ErrorDetails = FieldProblem[] | Record<string, unknown>;
 
-  constructor(code: string, message: string, status: number, details?: FieldProblem[]) {
+/** An API error with a stable code; `details` lists field problems or the conflicting record. */
+export class ApiError extends AppError {
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: string, message: string, status: number, details?: ErrorDetails) {
     super(code, message, { status, expose: true });
     this.details = details;
   }
@@ -24,7 +27,8 @@ export class ApiError extends AppError {
 export function validationFailed(where: string, issues: readonly z.core.$ZodIssue[]): ApiError {
   const details = issues.map((issue) => ({
     path: [where, ...issue.path.map(String)].join('.'),
-    code: issue.code,
+    // A custom check names its own stable code (e.g. not_well_formed_unicode).
+    code: issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? issue.params['code'] : issue.code,
     message: issue.message,
   }));
   const first = details[0];
@@ -46,7 +50,7 @@ function isStoreUnavailable(err: unknown): boolean {
 }
 
 /** The JSON body and status every API error answers with. */
-export function errorResponse(err: unknown): { status: number; body: { error: { code: string; message: string; details?: FieldProblem[] } } } {
+export function errorResponse(err: unknown): { status: number; body: { error: { code: string; message: string; details?: ErrorDetails } } } {
   if (err instanceof AppError && err.expose) {
     const details = err instanceof ApiError ? err.details : undefined;
     return { status: err.status, body: { error: { code: err.code, message: err.message, ...(details ? { details } : {}) } } };

@@ -4,15 +4,16 @@ import type { z } from 'zod';
 import type { Interaction } from '../../../domain/contacts/contact.ts';
 import { findIntentKeyword } from '../../../domain/engagement/engagement.ts';
 import { settleTier, type ApiDeps } from './deps.ts';
-import { assertNotFuture, contactNotFound } from './errors.ts';
+import { ApiError, assertNotFuture, contactNotFound } from './errors.ts';
 import { readJsonBody } from './json-body.ts';
 import { iso, presentTier } from './present.ts';
 import { InteractionInput } from './schemas/requests.ts';
 import type { InteractionAccepted } from './schemas/responses.ts';
 
 /**
- * POST /api/interactions: a message, call or visit, once per id (201; a replay 200 with
- * `Idempotent-Replayed: true`). Inbound text is scanned for the tier policy's buying-intent
+ * POST /api/interactions: a message, call or visit, once per id (201). A replay whose kept
+ * fields are the same (canonicalInteraction) is answered 200 with `Idempotent-Replayed:
+ * true`, one with other fields 409 interaction_conflict, nothing written. Inbound text is scanned for the tier policy's buying-intent
  * keywords and then dropped: it is neither stored nor logged.
  */
 export function mountInteractions(router: Router, auth: Middleware, deps: ApiDeps): void {
@@ -31,6 +32,10 @@ export function mountInteractions(router: Router, auth: Middleware, deps: ApiDep
     const keywords = deps.policy.seed.intentKeywords;
     const result = await deps.store.addInteraction(interaction, keywords);
     if (result === 'unknown_contact') throw contactNotFound(interaction.externalUserId);
+    if (result === 'conflict') {
+      // Only a fingerprint of the first one is kept (its text never is): no stored copy to show.
+      throw new ApiError('interaction_conflict', `interaction ${interaction.id} is already recorded with other fields; nothing was changed`, 409);
+    }
     const record = await settleTier(deps, interaction.externalUserId);
     const keyword = interaction.direction === 'inbound' ? findIntentKeyword(interaction.text, keywords) : undefined;
     const body: z.infer<typeof InteractionAccepted> = {

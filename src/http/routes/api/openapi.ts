@@ -9,6 +9,7 @@ type Json = Record<string, unknown>;
 const ERROR_CODES = [
   '400 validation_failed (details lists each field), json_invalid, invalid_cursor',
   '401 unauthorized', '404 contact_not_found, not_found', '405 method_not_allowed',
+  '409 order_conflict (details.order: the order as recorded), interaction_conflict: the id is recorded with other fields, nothing changed',
   '413 body_too_large', '415 unsupported_media_type',
   '503 api_disabled (FENJI_API_TOKENS unset), store_unavailable, contact_write_conflict', '500 internal_error',
 ];
@@ -69,14 +70,14 @@ export function buildOpenApiDocument(): Json {
     paths: {
       '/api/orders': {
         post: operation('Record an order (idempotent by order_id), then re-evaluate the tier', { requestBody: body(req.OrderInput) }, {
-          201: ok('Recorded', res.OrderAccepted), 200: ok('Already recorded (replay): same body, Idempotent-Replayed: true', res.OrderAccepted),
-          ...errors(400, 404, 413, 415),
+          201: ok('Recorded', res.OrderAccepted), 200: ok('Already recorded with the same fields (replay): the stored order, Idempotent-Replayed: true', res.OrderAccepted),
+          ...errors(400, 404, 409, 413, 415),
         }),
       },
       '/api/interactions': {
         post: operation('Record a message, call or visit (idempotent by id), then re-evaluate the tier', { requestBody: body(req.InteractionInput) }, {
-          201: ok('Recorded', res.InteractionAccepted), 200: ok('Already recorded (replay)', res.InteractionAccepted),
-          ...errors(400, 404, 413, 415),
+          201: ok('Recorded', res.InteractionAccepted), 200: ok('Already recorded with the same fields (replay), Idempotent-Replayed: true', res.InteractionAccepted),
+          ...errors(400, 404, 409, 413, 415),
         }),
       },
       '/api/contacts': {

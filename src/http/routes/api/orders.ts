@@ -4,15 +4,17 @@ import type { z } from 'zod';
 import type { Order } from '../../../domain/contacts/contact.ts';
 import { DAY_MS } from '../../../domain/tiers/policy.ts';
 import { settleTier, type ApiDeps } from './deps.ts';
-import { assertNotFuture, contactNotFound } from './errors.ts';
+import { ApiError, assertNotFuture, contactNotFound } from './errors.ts';
 import { readJsonBody } from './json-body.ts';
 import { iso, presentTier } from './present.ts';
 import { OrderInput } from './schemas/requests.ts';
 import type { OrderAccepted } from './schemas/responses.ts';
 
 /**
- * POST /api/orders: records an order once per order_id (201), answers a replay 200 with
- * `Idempotent-Replayed: true` and the same body, then re-evaluates the tier.
+ * POST /api/orders: records an order once per order_id (201), then re-evaluates the tier.
+ * A replay with the same fields (canonicalOrder) is answered 200 with the stored order and
+ * `Idempotent-Replayed: true`; one with other fields 409 order_conflict, the stored order
+ * in `details`, nothing written: a correction must not look applied when it was not.
  */
 export function mountOrders(router: Router, auth: Middleware, deps: ApiDeps): void {
   router.post('/orders', auth, async (ctx) => {
@@ -21,9 +23,14 @@ export function mountOrders(router: Router, auth: Middleware, deps: ApiDeps): vo
     const order = toOrder(input);
     const result = await deps.store.addOrder(order);
     if (result === 'unknown_contact') throw contactNotFound(order.externalUserId);
+    // Orders recorded before orders were kept have no stored copy: the request stands in.
+    const stored = result === 'added' ? order : ((await deps.store.getOrder(order.externalUserId, order.orderId)) ?? order);
+    if (result === 'conflict') {
+      throw new ApiError('order_conflict', `order ${order.orderId} is already recorded with other fields; nothing was changed`, 409, { order: echo(stored) });
+    }
     // A replay re-evaluates too: the first attempt may have stored the order and died before.
     const record = await settleTier(deps, order.externalUserId);
-    const body: z.infer<typeof OrderAccepted> = { order: echo(order), tier: record ? presentTier(record) : null };
+    const body: z.infer<typeof OrderAccepted> = { order: echo(stored), tier: record ? presentTier(record) : null };
     ctx.status = result === 'added' ? 201 : 200;
     if (result === 'duplicate') ctx.set('Idempotent-Replayed', 'true');
     ctx.body = body;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tier } from '../../../../domain/tiers/policy.ts';
+import { isWellFormedUnicode } from '../../../../shared/unicode.ts';
 import { named } from './registry.ts';
 
 /** Epoch ms bounds: a number outside them is almost always seconds sent as milliseconds. */
@@ -33,8 +34,12 @@ export const ContactId = z.string().regex(/^[A-Za-z0-9_@.-]{1,128}$/, 'must be a
 /** A rep's WeCom userid. */
 export const RepId = z.string().regex(/^[A-Za-z0-9_@.-]{1,64}$/, 'must be a WeCom userid').describe("A rep's WeCom userid.");
 
+/** The issue code of a string that is not well-formed Unicode (see validationFailed). */
+export const NOT_WELL_FORMED = 'not_well_formed_unicode';
+
 /** A caller's own id for a fact (order id, interaction id): the idempotency key. */
-export const FactId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+export const FactId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters')
+  .refine(isWellFormedUnicode, { message: 'must be well-formed Unicode (no unpaired surrogate)', params: { code: NOT_WELL_FORMED } });
 
 /** A short human text field: trimmed, non-empty, bounded. */
 export const ShortText = (max: number) => z.string().trim().min(1).max(max);

@@ -19,7 +19,7 @@ export const OrderInput = named(
   }),
   {
     id: 'OrderInput',
-    description: 'A paid (or due) order. Replaying the same order_id is a no-op answered 200.',
+    description: 'A paid (or due) order. Replaying an order_id with the same fields is a no-op answered 200 with the stored order; with other fields, 409 order_conflict.',
     examples: [{ order_id: 'SO-2025-0001', external_userid: 'wmEXAMPLEcustomer01', amount: 1299, cost: 800, paid_at: '2025-11-19T15:30:00+08:00', due_at: '2025-11-18T00:00:00+08:00', product: '年度会员', region: '上海' }],
   },
 );

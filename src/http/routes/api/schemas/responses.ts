@@ -101,17 +101,23 @@ export const ContactPage = named(
   { id: 'ContactPage' },
 );
 
+/** An order as recorded. */
+export const OrderView = named(
+  z.object({
+    order_id: z.string(), external_userid: z.string(), amount: z.number(), cost: z.number().nullable(), profit: z.number().nullable(),
+    paid_at: TimeOutput.nullable(), due_at: TimeOutput.nullable(), days_late: z.number().int().nullable(),
+    product: z.string().nullable(), region: z.string().nullable(),
+  }),
+  { id: 'Order', description: 'An order as recorded (amounts to the fen).' },
+);
+
 /** POST /api/orders. */
 export const OrderAccepted = named(
-  z.object({
-    order: z.object({
-      order_id: z.string(), external_userid: z.string(), amount: z.number(), cost: z.number().nullable(), profit: z.number().nullable(),
-      paid_at: TimeOutput.nullable(), due_at: TimeOutput.nullable(), days_late: z.number().int().nullable(),
-      product: z.string().nullable(), region: z.string().nullable(),
-    }),
-    tier: TierView.nullable(),
-  }),
-  { id: 'OrderAccepted', description: '201 when recorded, 200 (header Idempotent-Replayed: true) when this order_id was already recorded.' },
+  z.object({ order: OrderView, tier: TierView.nullable() }),
+  {
+    id: 'OrderAccepted',
+    description: '201 when recorded; 200 (header Idempotent-Replayed: true) with the stored order when this order_id was already recorded with the same fields.',
+  },
 );
 
 /** POST /api/interactions. */
@@ -157,7 +163,10 @@ export const ErrorBody = named(
     error: z.object({
       code: z.string().describe('Stable snake_case code, e.g. contact_not_found, validation_failed.'),
       message: z.string().describe('For people; may change.'),
-      details: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+      details: z.union([
+        z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).describe('validation_failed: one entry per field problem.'),
+        z.object({ order: OrderView }).describe('order_conflict: the order as recorded (nothing was changed).'),
+      ]).optional(),
     }),
   }),
   { id: 'Error' },
