@@ -45,8 +45,8 @@ export function containerEnv(host: ComposeHost, name: string): Record<string, st
   const svc = service(host, name);
   const env: Record<string, string> = { ...host.image.env };
   for (const file of (svc['env_file'] as YamlValue[] | undefined) ?? []) {
-    const file_ = typeof file === 'string' ? file : (file as Record<string, string>)['path'];
-    if (file_ !== '.env') throw new Error(`env_file ${file_}: only .env is understood`);
+    const envFile = typeof file === 'string' ? file : (file as Record<string, string>)['path'];
+    if (envFile !== '.env') throw new Error(`env_file ${envFile}: only .env is understood`);
     Object.assign(env, host.dotEnv);
   }
   for (const [key, value] of Object.entries((svc['environment'] as Record<string, string> | undefined) ?? {})) {
