@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     stops.push(() => sandbox.close());
     await forgetLastSandboxCorp(container).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not clear the last sandbox run\'s WeCom caches'));
     log.info({ sandbox: sandbox.url }, 'no WeCom credentials set: running against the local WeCom sandbox (see README)');
+  } else if (config.mode === 'sandbox') {
+    log.info({ sandbox: config.wecom.apiBase }, 'no WeCom credentials set: using the WeCom sandbox service');
   }
   if (roles.has('worker')) container.startWorkers();
   if (roles.has('scheduler')) await startScheduler(container);

@@ -56,6 +56,19 @@ describe('loadConfig: mode', () => {
     });
   });
 
+  it('in sandbox mode, every role uses the sandbox service at SANDBOX_URL and none starts one in-process', () => {
+    const config = loadConfig({ SANDBOX_URL: 'http://sandbox:4100' });
+    expect(config.wecom.apiBase).toBe('http://sandbox:4100');
+    expect(config.sandbox.inProcess).toBe(false);
+    expect(problemsOf({ SANDBOX_URL: 'sandbox:4100' })).toEqual(['SANDBOX_URL must be a URL starting with http:// or https:// (got "sandbox:4100")']);
+  });
+
+  it('ignores SANDBOX_URL with WeCom credentials: real calls never go to a sandbox', () => {
+    const config = loadConfig({ ...CREDENTIALS, SANDBOX_URL: 'http://sandbox:4100' });
+    expect(config.wecom.apiBase).toBe('https://qyapi.weixin.qq.com');
+    expect(config.sandbox.inProcess).toBe(false);
+  });
+
   it('trims surrounding whitespace from values', () => {
     expect(loadConfig({ ...CREDENTIALS, WECOM_TOKEN: '  CallbackToken42\n' }).wecom.token).toBe('CallbackToken42');
   });

@@ -26,7 +26,7 @@ export interface Config {
   timezone: string;
   /** Absolute path of the tier rules file (FENJI_TIERS_FILE). */
   tiersFile: string;
-  /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE points at one. */
+  /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE or SANDBOX_URL points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
   /** HTTP API clients (FENJI_API_TOKENS); empty = the API answers 503 api_disabled. */
@@ -95,7 +95,7 @@ export function loadConfig(
   const wecom: WeComConfig = sandbox
     ? {
         ...SANDBOX_CREDENTIALS,
-        apiBase: e.WECOM_API_BASE ?? `http://127.0.0.1:${e.SANDBOX_PORT}`,
+        apiBase: e.WECOM_API_BASE ?? e.SANDBOX_URL ?? `http://127.0.0.1:${e.SANDBOX_PORT}`,
       }
     : {
         corpId: e.WECOM_CORP_ID!,
@@ -118,7 +118,7 @@ export function loadConfig(
     dataDir: path.resolve(cwd, e.DATA_DIR),
     timezone: e.FENJI_TIMEZONE,
     tiersFile: path.resolve(cwd, e.FENJI_TIERS_FILE),
-    sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined },
+    sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined && e.SANDBOX_URL === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
     api: { tokens: e.FENJI_API_TOKENS ?? [] },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },

@@ -68,6 +68,12 @@ export const envSchema = z.object({
   /** The commented tier rules (config/tiers.jsonc); read and checked at start-up. */
   FENJI_TIERS_FILE: z.string().min(1).default('config/tiers.jsonc'),
   SANDBOX_PORT: intFromString(0, 65_535).default(4100),
+  /**
+   * A sandbox run as its own service (`npm run sandbox -- serve`, compose's `sandbox`), for
+   * roles in separate processes or containers. Used in sandbox mode only: unlike
+   * WECOM_API_BASE it can stay set when real credentials are added.
+   */
+  SANDBOX_URL: urlWithProtocol(['http:', 'https:']).optional(),
   /** Clients of the HTTP API (/api/*) as `name:token,…`; absent = the API is off. */
   FENJI_API_TOKENS: apiTokensSchema.optional(),
   WORKER_CONCURRENCY: intFromString(1, 256).default(8),

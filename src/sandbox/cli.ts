@@ -15,7 +15,9 @@ const DEFAULT_SANDBOX_URL = `http://127.0.0.1:${DEFAULT_PORT}`;
 
 /** Runs the sandbox standalone until SIGINT/SIGTERM. */
 async function serve(): Promise<void> {
-  const log = createLogger({ level: process.env['LOG_LEVEL'] ?? 'info', pretty: Boolean(process.stdout.isTTY) });
+  // LOG_FORMAT wins over the terminal guess: the image has no pino-pretty, even under `-t`.
+  const format = process.env['LOG_FORMAT'];
+  const log = createLogger({ level: process.env['LOG_LEVEL'] ?? 'info', pretty: format ? format === 'pretty' : Boolean(process.stdout.isTTY) });
   const sandbox = await startSandbox({
     port: Number(process.env['SANDBOX_PORT'] ?? DEFAULT_PORT),
     host: process.env['SANDBOX_HOST'] ?? '127.0.0.1',
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
       return demo();
     default:
       console.error('usage: npm run sandbox -- <serve|demo>');
-      console.error('  serve  run the WeCom sandbox (SANDBOX_PORT, FENJI_CALLBACK_URL)');
+      console.error('  serve  run the WeCom sandbox (SANDBOX_PORT, SANDBOX_HOST, FENJI_CALLBACK_URL, LOG_FORMAT)');
       console.error('  demo   drive a running sandbox (SANDBOX_URL): one rep, two customers, one question');
       process.exit(2);
   }
