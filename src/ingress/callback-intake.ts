@@ -25,6 +25,12 @@ const ADD_TIMEOUT_MS = 2000;
 const SPOOL_ONLY_MS = 1000;
 /** Spooled events added to the queue per pipeline during a replay. */
 const REPLAY_BATCH = 1000;
+/**
+ * Batches in flight at once: Redis runs one while the next is encoded. They share one
+ * connection, so Redis still applies them in spool order (their commands are sent in the
+ * order the batches start: same code path, no await in between that could reorder them).
+ */
+const REPLAY_IN_FLIGHT = 2;
 
 /**
  * How long an event's dedupe marks live: at least a day, and always past the span in
@@ -155,7 +161,7 @@ export class CallbackIntake {
           this.redisFailedAt = undefined;
           outcomes.accepted += batch.accepted;
           outcomes.duplicate += batch.duplicate;
-        }, REPLAY_BATCH);
+        }, REPLAY_BATCH, REPLAY_IN_FLIGHT);
         this.deps.log.info({ count, ...outcomes, ms: Math.round(performance.now() - started) }, 'spool replayed into the queue');
       } catch (err) {
         this.deps.log.warn({ err: { message: (err as Error).message } }, 'spool replay interrupted; will retry');

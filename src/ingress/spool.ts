@@ -110,17 +110,19 @@ export class Spool<T> {
   }
 
   /**
-   * Hands every record to `handle`, in order, at most `batchSize` at a time, then empties
-   * the file. Records appended meanwhile are replayed too. Nothing is truncated before
+   * Hands every record to `handle`, in order, at most `batchSize` at a time and up to
+   * `inFlight` batches at once (the calls start in order), then empties the file. Records appended meanwhile are replayed too. Nothing is truncated before
    * every record has been handled: if `handle` throws (or the process dies), the file is
    * kept whole and a later replay starts over, so `handle` must be idempotent.
    */
-  async replay(handle: (records: T[]) => Promise<void>, batchSize = 1000): Promise<number> {
+  async replay(handle: (records: T[]) => Promise<void>, batchSize = 1000, inFlight = 1): Promise<number> {
     let offset = 0;
     let count = 0;
+    const handling: Promise<void>[] = [];
     for (;;) {
       const { records, end } = await this.readFrom(offset);
       if (end === offset) {
+        await Promise.all(handling.splice(0));
         // Truncate only if nothing new arrived; appends wait meanwhile. A tail without a
         // newline is torn by a crash: never fsync'd, never answered 200, and dropped.
         const done = await this.exclusive(async () => {
@@ -133,7 +135,10 @@ export class Spool<T> {
       }
       for (let i = 0; i < records.length; i += batchSize) {
         const batch = records.slice(i, i + batchSize);
-        await handle(batch);
+        const handled = handle(batch);
+        handled.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        handling.push(handled);
+        if (handling.length >= inFlight) await handling.shift();
         count += batch.length;
       }
       offset = end;
