@@ -1,18 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/adapters/redis/connections.ts';
-import { RedisKeys } from '../../src/adapters/redis/keys.ts';
-import { CallbackIntake } from '../../src/ingress/callback-intake.ts';
+import type { CallbackIntake } from '../../src/ingress/callback-intake.ts';
 import { Spool } from '../../src/ingress/spool.ts';
 import { QUEUE_NAMES, type CallbackJobData } from '../../src/jobs/queues.ts';
-import { connectTestRedis, deleteByPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
-
-const log = pino({ level: 'silent' });
+import { startIntakeFixture, until, type IntakeFixture } from '../helpers/intake-fixture.ts';
+import { connectTestRedis } from '../helpers/redis.ts';
 
 function event(n: number): CallbackJobData {
   return {
@@ -20,14 +13,6 @@ function event(n: number): CallbackJobData {
     receivedAt: Date.now(),
     event: { kind: 'external_contact', changeType: 'add_external_contact', userId: 'u1', externalUserId: `wm${n}`, toUserName: 'corp', fromUserName: 'sys', createTime: 1 },
   };
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /**
@@ -44,41 +29,28 @@ async function trimCompleted(admin: Redis, prefix: string): Promise<number> {
 }
 
 describe('callback dedupe after BullMQ trims the completed job', () => {
-  let prefix: string;
-  let admin: Redis;
-  let producer: Redis;
-  let queue: Queue<CallbackJobData>;
-  let worker: Worker<CallbackJobData> | undefined;
-  let intake: CallbackIntake;
+  let f: IntakeFixture;
   let spool: Spool<CallbackJobData>;
-  const processed: string[] = [];
+  let intake: CallbackIntake;
 
   beforeEach(async () => {
-    prefix = uniquePrefix('dedupe');
-    admin = connectTestRedis();
-    producer = createRedis(testRedisUrl(), 'producer', log);
-    await new Promise((r) => producer.once('ready', r));
-    queue = new Queue(QUEUE_NAMES.callbacks, { connection: producer, prefix });
-    spool = new Spool(mkdtempSync(path.join(os.tmpdir(), 'fenji-dedupe-')));
-    intake = new CallbackIntake({ queue, redis: producer, keys: new RedisKeys(prefix), spool, log, callbackMaxAgeSeconds: 300 });
-    processed.length = 0;
+    f = await startIntakeFixture('dedupe');
+    spool = new Spool(f.spoolDir);
+    intake = f.intake(spool, 300);
   });
 
-  afterEach(async () => {
-    await worker?.close();
-    worker = undefined;
-    await queue.close();
-    producer.disconnect();
-    await deleteByPrefix(admin, prefix);
-    admin.disconnect();
-  });
+  afterEach(() => f.close());
 
   async function processAndTrim(): Promise<void> {
-    worker = new Worker<CallbackJobData>(QUEUE_NAMES.callbacks, async (job) => { processed.push(job.data.dedupeKey); }, { connection: connectTestRedis(), prefix });
-    await until(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= 1, 'the job to complete');
-    await worker.close();
-    worker = undefined;
-    expect(await trimCompleted(admin, prefix)).toBe(1);
+    const connection = connectTestRedis();
+    const worker = new Worker<CallbackJobData>(QUEUE_NAMES.callbacks, async () => undefined, { connection, prefix: f.prefix });
+    try {
+      await until(async () => ((await f.queue.getJobCounts('completed')).completed ?? 0) >= 1, 'the job to complete');
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+    expect(await trimCompleted(f.admin, f.prefix)).toBe(1);
   }
 
   it('a resend inside the window makes no second job once the first was trimmed', async () => {
@@ -87,8 +59,8 @@ describe('callback dedupe after BullMQ trims the completed job', () => {
 
     // WeCom resends the same callback (it never saw our 200) within WECOM_CALLBACK_MAX_AGE_S.
     expect(await intake.accept(event(1))).toBe('duplicate');
-    expect(await queue.getJobCounts('wait', 'active', 'delayed')).toEqual({ wait: 0, active: 0, delayed: 0 });
-    expect(await queue.getJob('evt-trim1')).toBeUndefined();
+    expect(await f.queue.getJobCounts('wait', 'active', 'delayed')).toEqual({ wait: 0, active: 0, delayed: 0 });
+    expect(await f.queue.getJob('evt-trim1')).toBeUndefined();
   });
 
   it('a spooled copy replayed after the first was trimmed makes no second job', async () => {
@@ -97,6 +69,6 @@ describe('callback dedupe after BullMQ trims the completed job', () => {
     await spool.append(event(2)); // the same event, answered from the spool during a blip
     await intake.replaySpool();
     expect(await spool.size()).toBe(0);
-    expect(await queue.getJobCounts('wait', 'active', 'delayed')).toEqual({ wait: 0, active: 0, delayed: 0 });
+    expect(await f.queue.getJobCounts('wait', 'active', 'delayed')).toEqual({ wait: 0, active: 0, delayed: 0 });
   });
 });
