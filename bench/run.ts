@@ -1,5 +1,6 @@
 import { optionHelp } from './lib/args.ts';
 import { ingress, INGRESS_OPTIONS } from './ingress.ts';
+import { spool, SPOOL_OPTIONS } from './spool.ts';
 import { tiers, TIERS_OPTIONS } from './tiers.ts';
 import { value, VALUE_OPTIONS } from './value.ts';
 
@@ -12,6 +13,11 @@ const SCENARIOS: Record<string, { about: string; options: string; run: (argv: st
     about: 'WeCom callback ingress (verify+decrypt+parse+dedupe+enqueue) vs bare node:http, plus the crypto path alone',
     options: optionHelp(INGRESS_OPTIONS),
     run: ingress,
+  },
+  spool: {
+    about: 'Spool recovery: replaying N spooled callbacks into Redis vs the old one-by-one replay and raw pipelined SETs',
+    options: optionHelp(SPOOL_OPTIONS),
+    run: spool,
   },
   tiers: {
     about: 'Tier recompute of 1M synthetic contacts, due-only re-evaluation and Redis bytes per contact vs raw pipelined Redis',

@@ -88,7 +88,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
   }
   const spool = new Spool<CallbackJobData>(path.join(config.dataDir, 'spool'));
-  const intake = new CallbackIntake({ queue: queues.callbacks, redis: producer, keys, spool, log: log.child({ component: 'intake' }) });
+  const intake = new CallbackIntake({ queue: queues.callbacks, redis: producer, keys, spool, log: log.child({ component: 'intake' }), callbackMaxAgeSeconds: config.callback.maxAgeSeconds });
   const store = new RedisContactStore({ redis: producer, keys });
   const { apiBase, corpId, agentId, secret } = config.wecom;
   const wecom = new WeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));

@@ -137,13 +137,14 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
       log,
     },
   });
-  // Events spooled during a Redis outage (or before a crash) go back to the queue as soon
-  // as Redis answers; replaySpool is a no-op while the spool is empty.
-  await intake.replaySpool();
-  const timer = setInterval(() => void intake.replaySpool(), 1000);
-  timer.unref();
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  // Events spooled during a Redis outage (or before a crash) go back to the queue as soon
+  // as Redis answers, after we listen: new callbacks need not wait for an old spool.
+  // replaySpool is a no-op while the spool is empty.
+  void intake.replaySpool();
+  const timer = setInterval(() => void intake.replaySpool(), 1000);
+  timer.unref();
   // WeCom drops the connection after 5 s; keep-alive sockets must outlive its pooling.
   server.keepAliveTimeout = 65_000;
   log.info({ port: config.http.port, callback: '/wecom/callback', api: config.api.tokens.length > 0 ? config.api.tokens.map((t) => t.name) : 'off', mode: config.mode }, 'fenji listening');

@@ -104,7 +104,7 @@ describe('CallbackIntake (real Redis)', () => {
     await spool.append(job(6));
     writeFileSync(spool.file, readFileSync(spool.file, 'utf8') + '{"dedupeKey":"evt-torn', { flag: 'w' });
     const seen: string[] = [];
-    await spool.replay(async (r) => { seen.push(r.dedupeKey); });
+    await spool.replay(async (batch) => { seen.push(...batch.map((r) => r.dedupeKey)); });
     expect(seen).toEqual(['evt-test6']);
     expect(await spool.size()).toBe(0);
   });
