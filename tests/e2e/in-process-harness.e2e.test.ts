@@ -2,6 +2,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { afterEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/ingress/spool.ts';
 import type { CallbackJobData } from '../../src/jobs/queues.ts';
+import { callbackJob, contactEvent } from '../helpers/factories.ts';
 import { fakeClock, startInProcessFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 
@@ -73,11 +74,8 @@ describe('the in-process Fenji harness', () => {
     // What a Redis blip leaves behind: an accepted event in the spool, not yet in the queue.
     const spool = new Spool<CallbackJobData>(`${fenji.container.config.dataDir}/spool`);
     const createTime = Math.floor(T0 / 1000);
-    await spool.append({
-      dedupeKey: 'evt-spooled-add',
-      receivedAt: T0,
-      event: { kind: 'external_contact', changeType: 'add_external_contact', toUserName: fenji.container.config.wecom.corpId, fromUserName: 'sys', createTime, userId: REP.userid, externalUserId: 'wmSpooled' },
-    });
+    const event = contactEvent('add_external_contact', REP.userid, 'wmSpooled', { toUserName: fenji.container.config.wecom.corpId, createTime });
+    await spool.append(callbackJob('evt-spooled-add', event, T0));
     expect(await fenji.container.intake.spooledBytes()).toBeGreaterThan(0);
     await fenji.settled();
     expect(await fenji.container.intake.spooledBytes(), 'bytes left in the spool').toBe(0);

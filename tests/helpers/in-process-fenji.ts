@@ -14,6 +14,7 @@ import type { Clock } from '../../src/shared/clock.ts';
 import { decodeAESKey } from '../../src/wecom/cipher.ts';
 import { promoteDueResultChecks } from './follow-up-results.ts';
 import { connectTestRedis, deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
+import { TEST_TIERS_FILE } from './tier-rules.ts';
 import { redisReady, waitForQueuesIdle, workersRunning } from './wait-for.ts';
 
 /** A clock the test moves by hand; Fenji, its WeCom client and the sandbox all read it. */
@@ -66,6 +67,7 @@ export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'fenji-story-')),
     WECOM_API_BASE: sandbox.url,
     FENJI_API_TOKENS: `story:${API_TOKEN}`,
+    FENJI_TIERS_FILE: TEST_TIERS_FILE,
   });
   const container = createContainer(config, log, clock);
   const workers = container.startWorkers();
