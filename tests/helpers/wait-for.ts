@@ -34,11 +34,11 @@ export async function waitFor<T>(
 
 /** Waits until job `id` on `queue` has completed or failed, and returns it. */
 export async function waitForJob<D, R>(queue: Queue<D>, id: string, options?: WaitOptions): Promise<Job<D, R>> {
-  let state = 'missing';
+  let state = 'unknown';
   return waitFor(async () => {
-    const job = await Job.fromId<D, R>(queue, id);
-    state = (await job?.getState()) ?? 'missing';
-    return job && (state === 'completed' || state === 'failed') ? job : undefined;
+    // State first, then the job: a job read before it completed would lack its returnvalue.
+    state = await queue.getJobState(id);
+    return state === 'completed' || state === 'failed' ? Job.fromId<D, R>(queue, id) : undefined;
   }, () => `job ${id} still ${state}`, options);
 }
 
