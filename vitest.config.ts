@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three layers (see ../shared/STYLE.md §3.10): unit tests sit next to the code and
-// touch no Redis or network; integration and e2e tests use a real Redis that the
-// harness owns (tests/helpers/redis-server.ts).
+// Three layers (README, 'Tests'): unit tests sit next to the code and touch no Redis or
+// network; integration and e2e tests use a real Redis that the harness starts
+// (tests/helpers/global-setup.ts) and isolate themselves by key prefix (tests/helpers/redis.ts).
 export default defineConfig({
   test: {
     globals: false,

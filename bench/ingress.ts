@@ -17,7 +17,7 @@ import { detectPinning, onCleanup, pinPid, runScenario, spawnServer, waitForHttp
 import { microTable, summarize, type PhaseSummary } from './lib/report.ts';
 
 /**
- * Scenario S2 of PERFORMANCE.md §7: the full WeCom callback ingress (verify, decrypt,
+ * Scenario S2 (README, 'Benchmarks'): the full WeCom callback ingress (verify, decrypt,
  * parse, dedupe, BullMQ add) against a bare node:http baseline measured in the same run,
  * plus the crypto path alone in-process.
  */

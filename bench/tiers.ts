@@ -19,7 +19,7 @@ import { printTiers, type TiersResult } from './lib/tiers-report.ts';
 import { contactId, REPS, seedBatch } from './lib/tiers-seed.ts';
 
 /**
- * Scenario T1 of PERFORMANCE.md §7: a million contacts in a private Redis, the nightly
+ * Scenario T1 (README, 'Benchmarks'): a million contacts in a private Redis, the nightly
  * full tier recompute, the due-only re-evaluation and Redis memory per contact, each
  * against raw pipelined Redis measured in the same run. AOF is off by default (`--aof=1`
  * turns appendfsync everysec on): the numbers are about CPU, and an AOF rewrite of a

@@ -50,7 +50,7 @@ export function printIngress(r: IngressResults): boolean {
   if (fenji.peak.generatedOnTheFly) console.log(`  note: the pool ran dry at peak; ${fenji.peak.generatedOnTheFly} messages were signed during the run on the load generator`);
 
   const ratio = fenji.peak.rps / baseline.rps;
-  console.log('\nTargets (PERFORMANCE.md §7 S2)');
+  console.log('\nTargets (scenario S2)');
   console.log(targetLine('req/s ratio (b)/(a)', ratio.toFixed(3), `≥ ${T.ratio}`, ratio >= T.ratio));
   for (const [label, p] of [['autocannon overallRate', fenji.fixed], ['paced open-loop', fenji.paced]] as const) {
     if (p) console.log(targetLine(`p99 @${r.fixedPercent}% of peak (${fenji.fixedRate}/s), ${label}`, `${p.p99Ms.toFixed(2)} ms`, `< ${T.p99At70Ms} ms`, p.p99Ms < T.p99At70Ms));

@@ -4,7 +4,7 @@ import { round, targetLine } from './report.ts';
 import type { RedisBaseline } from './tiers-baseline.ts';
 import type { MemoryBreakdown } from './tiers-memory.ts';
 
-/** Targets of issue 3 and PERFORMANCE.md §7 T1. */
+/** Targets of issue 3 for scenario T1. */
 export const TIERS_TARGETS = {
   recomputeSecondsPer1M: 20,
   bytesPerContact: 1536,

@@ -1,15 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
+import { TEST_TIERS_FILE } from '../../tests/helpers/tier-rules.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { loadPolicies } from './load-tier-policy.ts';
 
-const FILE = 'config/tiers.jsonc';
-const shipped = parse(readFileSync(FILE, 'utf8')) as Record<string, unknown> & { followUps: Record<string, unknown> & { tiers: Record<string, object> } };
+/** The user's file: only the first test below reads it, so that tuning it breaks no test. */
+const SHIPPED_FILE = 'config/tiers.jsonc';
+const fixture = parse(readFileSync(TEST_TIERS_FILE, 'utf8')) as Record<string, unknown> & { followUps: Record<string, unknown> & { tiers: Record<string, object> } };
 
-/** The problems loadPolicies reports for the shipped file with `edit` applied. */
-function problems(edit: (json: typeof shipped) => unknown): string[] {
-  const json = structuredClone(shipped);
+/** The problems loadPolicies reports for the tests' rules with `edit` applied. */
+function problems(edit: (json: typeof fixture) => unknown): string[] {
+  const json = structuredClone(fixture);
   const text = JSON.stringify(edit(json) ?? json);
   try {
     loadPolicies('tiers.jsonc', () => text);
@@ -20,9 +23,38 @@ function problems(edit: (json: typeof shipped) => unknown): string[] {
   return [];
 }
 
+/** Test sources: src/**\/*.test.ts and everything under tests/. */
+function testSources(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string, keep: (f: string) => boolean): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file, keep);
+      else if (keep(file)) files.push(file);
+    }
+  };
+  walk('src', (f) => f.endsWith('.test.ts'));
+  walk('tests', (f) => f.endsWith('.ts'));
+  return files;
+}
+
+describe('the shipped rules and the tests\' rules', () => {
+  it('the shipped config/tiers.jsonc loads and validates, with a zh-CN follow-up text per tier that pushes', () => {
+    const { tiers, followUps } = loadPolicies(SHIPPED_FILE);
+    expect(Object.keys(tiers.tagNames).sort()).toEqual(['A', 'B', 'C', 'D']);
+    for (const f of Object.values(followUps.tiers)) if (f.everyDays > 0) expect(f.text).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('no other test reads config/tiers.jsonc: they load tests/fixtures/tiers.test.jsonc (tests/helpers/tier-rules.ts)', () => {
+    const readsShipped = /(loadPolicies|readFileSync|FENJI_TIERS_FILE)\W[^\n]*config\/tiers\.jsonc/;
+    const offenders = testSources().filter((f) => f !== path.join('src', 'config', 'load-tier-policy.test.ts') && readsShipped.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('loadPolicies: follow-ups', () => {
-  it('reads the shipped defaults: A 30, B 3, C 7, D 30 days, window 10:00-12:00, quiet 21:00-09:00', () => {
-    const { followUps } = loadPolicies(FILE);
+  it('reads the follow-up rules: A 30, B 3, C 7, D 30 days, window 10:00-12:00, quiet 21:00-09:00', () => {
+    const { followUps } = loadPolicies(TEST_TIERS_FILE);
     expect(Object.fromEntries(Object.entries(followUps.tiers).map(([t, f]) => [t, f.everyDays]))).toEqual({ A: 30, B: 3, C: 7, D: 30 });
     expect(followUps.sendWindow).toEqual({ from: 600, to: 720 });
     expect(followUps.quietHours).toEqual({ from: 1260, to: 540 });
@@ -54,7 +86,7 @@ describe('loadPolicies: follow-ups', () => {
   });
 
   it('confirmWithinDays defaults to 3 days when left out', () => {
-    const json = structuredClone(shipped);
+    const json = structuredClone(fixture);
     delete json.followUps['confirmWithinDays'];
     expect(loadPolicies('tiers.jsonc', () => JSON.stringify(json)).followUps.confirmWithinDays).toBe(3);
   });

@@ -2,7 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { WeComEvent } from '../wecom/events.ts';
 import type { Tier } from '../domain/tiers/policy.ts';
 
-/** Queue names: few, named by concern (STYLE.md §3.6). */
+/** Queue names: few, named by concern. */
 export const QUEUE_NAMES = {
   callbacks: 'callbacks',
   system: 'system',
@@ -58,7 +58,7 @@ export const KF_SYNC_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 3600, count: 10_000 },
 };
 
-/** mark_tag calls in flight across the deployment (WeCom: ≤5 concurrent, 45033 beyond; WECOM.md §4). */
+/** mark_tag calls in flight across the deployment (WeCom: ≤5 concurrent, 45033 beyond; docs/wecom/api.md, 'Rate limits'). */
 export const MARK_TAG_CONCURRENCY = 5;
 
 /** `tier.tag` on wecom-outbound: mirror a contact's current tier as a WeCom corp tag. */

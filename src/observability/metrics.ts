@@ -24,9 +24,7 @@ export interface Metrics {
   spoolBytes: Gauge;
 }
 
-/**
- * @param collectQueueDepths called on each scrape to refresh queue gauges.
- */
+/** The process's metrics; queue and spool gauges are refreshed by GET /metrics (http/routes/health.ts). */
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fenji_' });

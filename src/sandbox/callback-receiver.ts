@@ -88,7 +88,7 @@ export async function startCallbackReceiver(
   };
 }
 
-/** The decrypted callback plus what a receiver must check (WECOM.md §1.4). */
+/** The decrypted callback plus what a receiver must check (docs/wecom/callbacks.md, 'XML envelope'). */
 export interface OpenedCallback {
   signatureValid: boolean;
   receiveId: string;

@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 const MINUTE_MS = 60_000;
 
 /**
- * Per-API-path calls per minute (WECOM.md §4: "per corp, per single API ≤ 10,000/min").
+ * Per-API-path calls per minute (docs/wecom/api.md, 'Rate limits': "per corp, per API path, 10,000 a minute").
  * A fixed window opens at the first call on a path and lasts a minute; every call in it
  * counts, rejected ones included, so a client that keeps hammering stays blocked until
  * the window ends, as WeCom's "blocked for the window" rule says.

@@ -12,13 +12,13 @@ export interface CallbackSenderOptions {
   encodingAESKey: string;
   corpId: string;
   agentId: number | string;
-  /** No answer within this long counts as a failure (WeCom: 5 s, WECOM.md §1.7). */
+  /** No answer within this long counts as a failure (WeCom: 5 s, docs/wecom/callbacks.md, 'Retries'). */
   timeoutMs?: number;
   /** Re-sends after the first attempt (WeCom: 3). */
   retries?: number;
   /** Wait before retry n (the last entry repeats). */
   retryDelaysMs?: number[];
-  /** URL verification must be answered within this long (WeCom: 1 s, §1.3). */
+  /** URL verification must be answered within this long (WeCom: 1 s, docs/wecom/callbacks.md, 'URL verification'). */
   verifyTimeoutMs?: number;
   fetch?: typeof fetch;
   clock?: Clock;
@@ -67,7 +67,7 @@ interface AttemptResult {
 }
 
 /**
- * Delivers callbacks the way WeCom does (WECOM.md §1.3–1.7): `POST url?msg_signature&
+ * Delivers callbacks the way WeCom does (docs/wecom/callbacks.md, 'URL verification' to 'Retries'): `POST url?msg_signature&
  * timestamp&nonce` with the `<xml><ToUserName/><AgentID/><Encrypt/></xml>` envelope.
  * A non-200 status or no answer within timeoutMs is a failure; WeCom then re-sends the
  * same request (same timestamp, nonce and ciphertext), `retries` more times.
@@ -144,7 +144,7 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     const timestamp = String(Math.floor(clock.now() / 1000));
     const nonce = newNonce();
     const echostr = encryptMessage(aes, echostrPlain, options.corpId);
-    // URLSearchParams percent-encodes + / = like WeCom does (WECOM.md §1.3).
+    // URLSearchParams percent-encodes + / = like WeCom does (docs/wecom/callbacks.md, 'URL verification').
     const query = new URLSearchParams({ msg_signature: signCallback(options.token, timestamp, nonce, echostr), timestamp, nonce, echostr });
     const url = `${options.callbackUrl}${options.callbackUrl.includes('?') ? '&' : '?'}${query}`;
     const result = await attempt(url, { method: 'GET' }, options.verifyTimeoutMs ?? 1000);

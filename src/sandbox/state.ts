@@ -17,9 +17,9 @@ import type {
   WelcomeCode,
 } from './types.ts';
 
-/** WelcomeCode lifetime (WECOM.md §3.7). */
+/** WelcomeCode lifetime (docs/wecom/api.md, 'Welcome message'). */
 export const WELCOME_CODE_TTL_MS = 20_000;
-/** kf callback Token lifetime (WECOM.md §2.5). */
+/** kf callback Token lifetime (docs/wecom/callbacks.md, 'Event kinds'). */
 export const KF_TOKEN_TTL_MS = 10 * 60_000;
 /** Name of the kf account every fresh sandbox has, so a first run needs no seeding. */
 export const DEFAULT_KF_NAME = 'Fenji 客服';

@@ -1,6 +1,6 @@
 /**
  * Data shapes of the sandbox corp. Field names follow WeCom's JSON (snake_case) so the
- * API handlers can return them with little mapping (WECOM.md §3).
+ * API handlers can return them with little mapping (docs/wecom/api.md, 'Endpoints we call').
  */
 
 /** The credentials the sandbox accepts and signs callbacks with. */
@@ -122,7 +122,7 @@ export interface MsgTemplate {
   cancelled?: boolean;
 }
 
-/** A WelcomeCode handed out with add_external_contact: valid 20 s, single use (WECOM.md §3.7). */
+/** A WelcomeCode handed out with add_external_contact: valid 20 s, single use (docs/wecom/api.md, 'Welcome message'). */
 export interface WelcomeCode {
   code: string;
   userid: string;
@@ -133,7 +133,7 @@ export interface WelcomeCode {
   message?: Record<string, unknown>;
 }
 
-/** The Token a kf_msg_or_event callback carries, valid 10 minutes (WECOM.md §2.5). */
+/** The Token a kf_msg_or_event callback carries, valid 10 minutes (docs/wecom/callbacks.md, 'Event kinds'). */
 export interface KfSyncToken {
   token: string;
   open_kfid: string;

@@ -3,7 +3,7 @@ import * as official from '@wecom/crypto';
 import { describe, expect, it } from 'vitest';
 import { CipherError, decodeAESKey, decryptMessage, encryptMessage } from './cipher.ts';
 
-// Interop with WeCom's own npm package @wecom/crypto (WECOM.md §1.8).
+// Interop with WeCom's own npm package @wecom/crypto (docs/wecom/callbacks.md, 'Encryption').
 const ENCODING_AES_KEY = 'FenjiSandboxEncodingAESKey0123456789abcdefg';
 const CORP_ID = 'wwfenjisandbox0001';
 const aes = decodeAESKey(ENCODING_AES_KEY);

@@ -5,7 +5,7 @@ import type { XmlRecord } from './xml.ts';
  * Fields that tell one event from another. WeCom's own advice (FromUserName + CreateTime)
  * is too coarse: customer-contact events all come `FromUserName=sys`, and one admin action
  * can push several events in the same second (WxJava#2314). So we hash every identifying
- * field we know of, in a fixed order (WECOM.md §1.7).
+ * field we know of, in a fixed order (docs/wecom/callbacks.md, 'Dedupe').
  */
 const IDENTITY_FIELDS = [
   'ToUserName', 'AgentID', 'FromUserName', 'CreateTime', 'MsgType', 'Event', 'ChangeType',
@@ -17,8 +17,10 @@ const IDENTITY_FIELDS = [
 ] as const;
 
 /**
- * The de-duplication key of a callback: `msg-<MsgId>` for messages, otherwise
- * `evt-<sha1 of identity fields>`. Safe as a BullMQ jobId (no ':' and never all digits).
+ * The de-duplication key of a callback: `msg-<sha1 of ToUserName|MsgId>` for messages (a
+ * MsgId is unique within one corp only), otherwise `evt-<sha1 of the identity fields>`,
+ * each written `name=value` and NUL-terminated. Safe as a BullMQ jobId (no ':', never all
+ * digits).
  */
 export function dedupeKey(fields: XmlRecord): string {
   const msgId = fields['MsgId'];

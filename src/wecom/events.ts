@@ -2,7 +2,7 @@ import { CallbackUnusableError } from '../shared/errors.ts';
 import { parseWeComXml, textOf, type XmlRecord } from './xml.ts';
 
 /**
- * Typed callback events (WECOM.md §2). Every value stays a string as WeCom sent it;
+ * Typed callback events (docs/wecom/callbacks.md, 'Event kinds'). Every value stays a string as WeCom sent it;
  * `createTime` is seconds since the epoch. Unknown kinds are kept, acknowledged and logged,
  * never thrown on: WeCom adds event types over time.
  */
@@ -63,7 +63,7 @@ export interface ExternalChatEvent extends EventBase {
   changeType: string;
   chatId: string;
   updateDetail?: string;
-  /** add_member: 0 invited directly, 3 scanned the group QR code (WECOM.md §2.3). */
+  /** add_member: 0 invited directly, 3 scanned the group QR code (docs/wecom/callbacks.md, 'Event kinds'). */
   joinScene?: string;
   /** del_member: 0 left, 1 removed. */
   quitScene?: string;

@@ -8,7 +8,7 @@ const TIMESTAMP = '1700000000';
 const NONCE = '1234567';
 const ENCRYPT = 'QUJDRA==';
 
-/** The algorithm of WECOM.md §1.2, written out independently. */
+/** The algorithm of docs/wecom/callbacks.md, 'Signature', written out independently. */
 function reference(values: string[]): string {
   return createHash('sha1').update([...values].sort().join('')).digest('hex');
 }

@@ -9,6 +9,7 @@ import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.t
 import { addExternalContactXml } from '../../src/wecom/callback-xml.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { expectedJobId, postSealed, sealForSandbox } from '../helpers/post-callback.ts';
+import { waitFor as pollUntil } from '../helpers/wait-for.ts';
 
 /**
  * Redis dies mid-stream, stays away longer than WeCom's whole retry window (3 retries,
@@ -78,11 +79,7 @@ describe('a Redis outage', () => {
   }
 
   async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await pollUntil(check, 'condition not met', { timeoutMs, intervalMs: 250 });
   }
 
   it('loses no answered event when Redis is SIGKILLed for longer than WeCom retries, and workers resume', async () => {

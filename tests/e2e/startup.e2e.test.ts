@@ -9,13 +9,14 @@ import { textMessageXml } from '../../src/wecom/callback-xml.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { expectedJobId, postSealed, sealForSandbox } from '../helpers/post-callback.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { TEST_TIERS_FILE } from '../helpers/tier-rules.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** Runs `tsx src/main.ts` to completion with a given environment (for start-up failures). */
 function runMain(env: Record<string, string>) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root, env: { HOME: process.env['HOME'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000,
+    cwd: root, env: { HOME: process.env['HOME'] ?? '', FENJI_TIERS_FILE: TEST_TIERS_FILE, ...env }, encoding: 'utf8', timeout: 30_000,
   });
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { TEST_TIERS_FILE } from '../helpers/tier-rules.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -13,7 +14,7 @@ describe('npm run sync / npm run import', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('cli') };
+    env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('cli'), FENJI_TIERS_FILE: TEST_TIERS_FILE };
     fenji = await startFenji({ env });
     env = { ...env, SANDBOX_PORT: new URL(fenji.sandboxUrl).port, DATA_DIR: fenji.dataDir };
     const contacts = Array.from({ length: 150 }, (_, i) => ({ external_userid: `wmCli${i}`, name: `客户${i}`, follow: i % 10 === 0 ? ['zhangwei', 'lina'] : ['zhangwei'] }));

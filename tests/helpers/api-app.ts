@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from './tier-rules.ts';
 import type { Contact } from '../../src/domain/contacts/contact.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { startAppHarness, type AppHarness } from './http-app.ts';
@@ -34,7 +34,7 @@ export interface ApiHarness extends AppHarness {
 
 /** Fenji's app in-process with /api mounted on a real Redis; tokens `erp` and `crm` unless given. */
 export async function startApiHarness(options: { tokens?: { name: string; token: string }[] } = {}): Promise<ApiHarness> {
-  const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+  const { tiers: policy } = testPolicies;
   const changes: TierChange[] = [];
   const logs: string[] = [];
   const apiLog = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });

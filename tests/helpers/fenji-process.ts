@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/adapters/redis/local-redis-server.ts';
+import { TEST_TIERS_FILE } from './tier-rules.ts';
 
 /**
  * Runs Fenji as a real process (`tsx src/main.ts`), the way `npm start` does, and
@@ -35,6 +36,7 @@ export async function startFenji(options: { env: Record<string, string>; args?: 
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       SANDBOX_PORT: sandboxPort,
+      FENJI_TIERS_FILE: TEST_TIERS_FILE,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,8 +12,10 @@ import { FOLLOWUPS_PLAN_JOB_NAME, TIERS_DUE_JOB_NAME } from '../../src/jobs/queu
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { decodeAESKey } from '../../src/wecom/cipher.ts';
-import { busyJobs, promoteDueResultChecks } from './follow-up-results.ts';
+import { promoteDueResultChecks } from './follow-up-results.ts';
 import { connectTestRedis, deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
+import { TEST_TIERS_FILE } from './tier-rules.ts';
+import { redisReady, waitForQueuesIdle, workersRunning } from './wait-for.ts';
 
 /** A clock the test moves by hand; Fenji, its WeCom client and the sandbox all read it. */
 export interface FakeClock extends Clock {
@@ -31,6 +33,7 @@ export const API_TOKEN = 'story-token-0123456789abcdef';
 /**
  * Fenji's web and worker roles in this process (container, Koa app, workers) against the
  * WeCom sandbox, on the harness's Redis under a private prefix, with a fake clock.
+ * Returned once its Redis connections are ready and its workers run.
  */
 export interface InProcessFenji {
   url: string;
@@ -38,8 +41,9 @@ export interface InProcessFenji {
   container: Container;
   clock: FakeClock;
   /**
-   * Waits until no queue (but those in `skip`) has a job waiting, delayed or running, chained
-   * jobs included; follow-up read-backs waiting for a later check do not count.
+   * Waits until the spool is empty and no queue (but those in `skip`) has a job waiting,
+   * delayed or running, chained jobs included; follow-up read-backs waiting for a later
+   * check do not count.
    */
   settled(options?: { skip?: string[]; timeoutMs?: number }): Promise<void>;
   /** Runs one due re-evaluation job (what the every-minute scheduler does) and waits for everything it caused. */
@@ -51,21 +55,27 @@ export interface InProcessFenji {
   close(): Promise<void>;
 }
 
-export async function startInProcessFenji(options: { clock: FakeClock }): Promise<InProcessFenji> {
+export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?: string }): Promise<InProcessFenji> {
   const { clock } = options;
   const log = pino({ level: process.env['FENJI_TEST_LOG'] ?? 'silent' });
   const sandbox = await startSandbox({ clock });
   const prefix = uniquePrefix('story');
   const config = loadConfig({
-    REDIS_URL: testRedisUrl(),
+    REDIS_URL: options.redisUrl ?? testRedisUrl(),
     REDIS_KEY_PREFIX: prefix,
     REDIS_AUTOSTART: 'never',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'fenji-story-')),
     WECOM_API_BASE: sandbox.url,
     FENJI_API_TOKENS: `story:${API_TOKEN}`,
+    FENJI_TIERS_FILE: TEST_TIERS_FILE,
   });
   const container = createContainer(config, log, clock);
-  container.startWorkers();
+  const workers = container.startWorkers();
+  // Started means ready: a callback posted before ioredis is ready would be spooled (the
+  // intake fails fast rather than wait) and the test would look at a Fenji that never saw it.
+  await redisReady(container.producer);
+  await Promise.all(Object.values(container.queues).map((q) => q.waitUntilReady()));
+  await workersRunning(workers);
   const app = createApp({
     log,
     callback: {
@@ -86,15 +96,16 @@ export async function startInProcessFenji(options: { clock: FakeClock }): Promis
 
   async function settled({ skip = [], timeoutMs = 15_000 }: { skip?: string[]; timeoutMs?: number } = {}): Promise<void> {
     const queues = Object.values(container.queues).filter((q) => !skip.includes(q.name));
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 2) {
-      const counts = await Promise.all(queues.map((q) => busyJobs(q)));
-      const busy = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
-      quiet = busy === 0 ? quiet + 1 : 0;
-      if (Date.now() > deadline) throw new Error(`Fenji still busy after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
-      await new Promise((resolve) => setTimeout(resolve, 15));
-    }
+    // Events in the spool are accepted but not yet queued: not settled. Replay them as
+    // main's timer does every second (the intake makes the replay single-flight).
+    const spooled = async () => {
+      const bytes = await container.intake.spooledBytes();
+      if (bytes > 0) void container.intake.replaySpool();
+      return { spooledBytes: bytes };
+    };
+    await waitForQueuesIdle(queues, { timeoutMs, alsoBusy: spooled }).catch((err: Error) => {
+      throw new Error(`Fenji still busy after ${timeoutMs} ms: ${err.message}`);
+    });
   }
 
   return {

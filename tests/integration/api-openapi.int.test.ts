@@ -4,14 +4,14 @@ import type { ContactStore } from '../../src/domain/ports.ts';
 import { buildApiRouter } from '../../src/http/routes/api/index.ts';
 import { ErrorBody, OrderAccepted } from '../../src/http/routes/api/schemas/responses.ts';
 import { DAY, NOW, startApiHarness, TZ, type ApiHarness } from '../helpers/api-app.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
 
 /** Every (method, OpenAPI path) the router serves, `:id` written as `{id}`. */
 function routerOperations(): string[] {
   const router = buildApiRouter({
-    store: {} as ContactStore, policy: loadPolicies('config/tiers.jsonc').tiers, timeZone: TZ,
+    store: {} as ContactStore, policy: testPolicies.tiers, timeZone: TZ,
     clock: { now: () => NOW }, tokens: [], log: pino({ level: 'silent' }),
   });
   return router.stack.flatMap((layer) =>

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisValueBatches } from '../../src/adapters/redis/contact-store/value-batches.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import { scoreAllValues } from '../../src/jobs/handlers/score-all-values.ts';
 import { ContactDetail, TiersSummary } from '../../src/http/routes/api/schemas/responses.ts';
 import { DAY, NOW, startApiHarness, type ApiHarness } from '../helpers/api-app.ts';
 
-const { value: policy } = loadPolicies('config/tiers.jsonc');
+const { value: policy } = testPolicies;
 
 describe('value in the API after a scoring run (real Redis)', () => {
   let api: ApiHarness;

@@ -7,7 +7,7 @@ import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from '../../src/adapters/wecom-api/contact-directory.ts';
 import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import type { ContactChangeDeps } from '../../src/domain/contacts/apply-contact-change.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { handleCallbackEvent } from '../../src/jobs/handlers/handle-callback-event.ts';
@@ -15,12 +15,13 @@ import { syncKfMessages, type KfSyncDeps } from '../../src/jobs/handlers/sync-kf
 import type { KfSyncJobData } from '../../src/jobs/queues.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import type { ExternalContactEvent } from '../../src/wecom/events.ts';
+import { contactEvent as makeContactEvent } from '../helpers/factories.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
 
 /** Shared set-up of the contact-events integration tests: sandbox + real Redis + real store. */
 export const T0 = Date.UTC(2025, 10, 3, 2);
 export const MINUTE = 60_000;
-export const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+export const { tiers: policy } = testPolicies;
 export const log = pino({ level: 'silent' });
 
 export interface World {
@@ -90,6 +91,7 @@ export async function createWorld(label: string, reps = ['zhangwei', 'wangfang']
 }
 
 /** A change_external_contact event as parseEvent gives it (createTime 0: handle fills in now). */
+/** A change_external_contact event for the sandbox corp (tests/helpers/factories.ts). */
 export function contactEvent(changeType: string, userId: string, externalUserId: string, extra: Partial<ExternalContactEvent> = {}): ExternalContactEvent {
-  return { kind: 'external_contact', toUserName: C.corpId, fromUserName: 'sys', createTime: 0, changeType, userId, externalUserId, ...extra };
+  return makeContactEvent(changeType, userId, externalUserId, { toUserName: C.corpId, ...extra });
 }

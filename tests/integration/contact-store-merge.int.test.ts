@@ -4,15 +4,16 @@ import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import type { Contact, FollowRelation } from '../../src/domain/contacts/contact.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { contactRecord, followRelation } from '../helpers/factories.ts';
 
 const T0 = Date.UTC(2025, 10, 1, 2);
 
 function rel(userId: string, status: FollowRelation['status'] = 'active', changedAt = T0): FollowRelation {
-  return { userId, addedAt: T0, tagIds: [], status, changedAt };
+  return followRelation(userId, T0, { status, changedAt });
 }
 
 function contact(follows: FollowRelation[], over: Partial<Contact> = {}): Contact {
-  return { externalUserId: 'wm1', name: '王小明', type: 1, gender: 'male', follows, profile: {}, createdAt: T0, updatedAt: T0, ...over };
+  return contactRecord('wm1', T0, { name: '王小明', gender: 'male', follows, ...over });
 }
 
 describe('RedisContactStore: merging listed relations and relation facts (real Redis)', () => {

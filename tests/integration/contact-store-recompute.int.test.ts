@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-batches.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import type { Interaction } from '../../src/domain/contacts/contact.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { decideTier } from '../../src/domain/tiers/reevaluate-tier.ts';
@@ -11,15 +11,16 @@ import { recomputeAllTiers } from '../../src/jobs/handlers/recompute-all-tiers.t
 import { reevaluateDueTiers } from '../../src/jobs/handlers/reevaluate-due-tiers.ts';
 import type { TierJobDeps } from '../../src/jobs/handlers/tier-batch.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { inboundMessage } from '../helpers/factories.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 10, 1, 2);
-const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: policy } = testPolicies;
 const TZ = 'Asia/Shanghai';
 const N = 40;
 
 function inbound(id: string, contactId: string, at: number, text = '你好'): Interaction {
-  return { id, externalUserId: contactId, direction: 'inbound', channel: 'message', at, text };
+  return inboundMessage(id, contactId, at, text);
 }
 
 describe('tier batch jobs: full recompute and due re-evaluation (real Redis)', () => {

@@ -2,32 +2,33 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import type { Contact, FollowRelation, Interaction, Order } from '../../src/domain/contacts/contact.ts';
 import type { StoredTier, TierChange } from '../../src/domain/ports.ts';
 import { reevaluateTier } from '../../src/domain/tiers/reevaluate-tier.ts';
 import type { Tier } from '../../src/domain/tiers/policy.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { contactRecord, followRelation, storedTier, tierChange } from '../helpers/factories.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 10, 1, 2);
-const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: policy } = testPolicies;
 const TZ = 'Asia/Shanghai';
 
 function follow(userId: string, status: FollowRelation['status'] = 'active'): FollowRelation {
-  return { userId, addedAt: T0, tagIds: [], status, changedAt: T0 };
+  return followRelation(userId, T0, { status });
 }
 
 function contact(id: string, reps: string[] = ['rep1']): Contact {
-  return { externalUserId: id, name: id, type: 1, gender: 'unknown', follows: reps.map((r) => follow(r)), profile: {}, createdAt: T0, updatedAt: T0 };
+  return contactRecord(id, T0, { reps });
 }
 
 function tier(t: Tier, nextReviewAt: number | null, since = T0): StoredTier {
-  return { tier: t, source: 'rules', reasons: [`理由 ${t}`], since, nextReviewAt, lifecycle: 'potential' };
+  return storedTier(t, since, { reasons: [`理由 ${t}`], nextReviewAt });
 }
 
 function change(id: string, from: Tier | null, to: Tier, at: number): TierChange {
-  return { externalUserId: id, from, to, at, source: 'rules', reasons: [`${from ?? '-'}→${to}`] };
+  return tierChange(id, from, to, at, { reasons: [`${from ?? '-'}→${to}`] });
 }
 
 describe('RedisContactStore: tiers, indexes and history (real Redis)', () => {

@@ -5,28 +5,25 @@ import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.
 import type { Contact, Interaction } from '../../src/domain/contacts/contact.ts';
 import { emptyEngagement } from '../../src/domain/engagement/engagement.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { contactRecord, followRelation, inboundMessage } from '../helpers/factories.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 10, 1, 2);
 const KEYWORDS = ['价格', '报价'];
 
 function contact(id: string, over: Partial<Contact> = {}): Contact {
-  return {
-    externalUserId: id,
+  return contactRecord(id, T0, {
     name: '王小明',
-    type: 1,
     gender: 'male',
     corpName: '小明贸易',
-    follows: [{ userId: 'rep1', addedAt: T0, addWay: 1, state: 'ad-2025', tagIds: ['etTAG1'], status: 'active', changedAt: T0, remark: '展会' }],
+    follows: [followRelation('rep1', T0, { addWay: 1, state: 'ad-2025', tagIds: ['etTAG1'], remark: '展会' })],
     profile: { region: '杭州' },
-    createdAt: T0,
-    updatedAt: T0,
     ...over,
-  };
+  });
 }
 
 function message(id: string, contactId: string, at: number, text?: string): Interaction {
-  return { id, externalUserId: contactId, direction: 'inbound', channel: 'message', at, ...(text ? { text } : {}) };
+  return inboundMessage(id, contactId, at, text);
 }
 
 describe('RedisContactStore: records and idempotent facts (real Redis)', () => {

@@ -1,4 +1,4 @@
-import { Job, Queue, type Worker } from 'bullmq';
+import { Queue, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { CONTACT_SYNC_CRON, createContactSyncWorker, enqueueContactSync, upsertC
 import { CONTACT_SYNC_JOB_NAME, QUEUE_NAMES, type ContactSyncJobData } from '../../src/jobs/queues.ts';
 import { connectTestRedis } from '../helpers/redis.ts';
 import { BATCH_PATH, createSyncWorld, type SyncWorld } from './contact-sync.fixture.ts';
+import { waitForJob } from '../helpers/wait-for.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -47,14 +48,7 @@ describe('contacts.sync as a BullMQ job (sandbox, real Redis)', () => {
   }
 
   async function finished(id: string): Promise<Job<ContactSyncJobData, ContactSyncProgress>> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const job = await Job.fromId<ContactSyncJobData, ContactSyncProgress>(queue, id);
-      const state = await job?.getState();
-      if (job && (state === 'completed' || state === 'failed')) return job;
-      if (Date.now() > deadline) throw new Error(`job ${id} still ${state}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    return waitForJob<ContactSyncJobData, ContactSyncProgress>(queue, id);
   }
 
   it('retries a failed attempt from the saved cursor, not from the start', async () => {

@@ -6,7 +6,7 @@ import { RedisSyncSeen } from '../../src/adapters/redis/sync-seen.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
 import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import type { FollowRelation } from '../../src/domain/contacts/contact.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import type { ContactSyncDeps } from '../../src/jobs/contacts-sync/deps.ts';
@@ -68,7 +68,7 @@ export async function createSyncWorld(label: string, customers = CUSTOMERS): Pro
   const told: TierChange[] = [];
   const deps: ContactSyncDeps = {
     api,
-    contacts: { store, policy: loadPolicies('config/tiers.jsonc').tiers, timeZone: 'Asia/Shanghai', onTierChanges: async (changes) => void told.push(...changes) },
+    contacts: { store, policy: testPolicies.tiers, timeZone: 'Asia/Shanghai', onTierChanges: async (changes) => void told.push(...changes) },
     seen: new RedisSyncSeen(redis, keys),
     clock,
     log,

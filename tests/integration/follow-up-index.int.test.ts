@@ -4,7 +4,7 @@ import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-ba
 import { RedisFollowUpIndex } from '../../src/adapters/redis/follow-up-index.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import { reevaluateDueTiers } from '../../src/jobs/handlers/reevaluate-due-tiers.ts';
 import type { Tier } from '../../src/domain/tiers/policy.ts';
 import { reevaluateTier } from '../../src/domain/tiers/reevaluate-tier.ts';
@@ -12,7 +12,7 @@ import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 5, 2);
-const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: policy } = testPolicies;
 const TZ = 'Asia/Shanghai';
 
 describe('the follow-up due index follows the records (real Redis)', () => {

@@ -8,18 +8,19 @@ import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from '../../src/adapters/wecom-api/contact-directory.ts';
 import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { createFollowUpWorker, type FollowUpJobDeps } from '../../src/jobs/followups/worker.ts';
 import { FOLLOWUPS_PLAN_JOB_NAME, QUEUE_NAMES, type FollowUpJobData } from '../../src/jobs/queues.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
-import { busyJobs, promoteDueResultChecks } from '../helpers/follow-up-results.ts';
+import { promoteDueResultChecks } from '../helpers/follow-up-results.ts';
 import { fakeClock, type FakeClock } from '../helpers/in-process-fenji.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { waitForQueuesIdle } from '../helpers/wait-for.ts';
 
 /** Shared set-up of the follow-up integration tests: sandbox + real Redis + the followups worker. */
-export const policies = loadPolicies('config/tiers.jsonc');
+export const policies = testPolicies;
 export const TEXT = Object.fromEntries(Object.entries(policies.followUps.tiers).map(([t, f]) => [t, f.text]));
 /** Monday 2026-01-05 10:00 in Shanghai; follow-ups go out 10:00-12:00. */
 export const T0 = Date.UTC(2026, 0, 5, 2);
@@ -75,13 +76,7 @@ export async function createFollowUpWorld(): Promise<FollowUpWorld> {
   void worker.run();
 
   async function idle(): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    for (let quiet = 0; quiet < 2;) {
-      const counts = await busyJobs(queue);
-      quiet = Object.values(counts).every((n) => n === 0) ? quiet + 1 : 0;
-      if (Date.now() > deadline) throw new Error(`followups queue still busy: ${JSON.stringify(counts)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForQueuesIdle([queue]);
   }
 
   return {

@@ -5,16 +5,14 @@ import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.
 import type { Contact } from '../../src/domain/contacts/contact.ts';
 import { importProfiles } from '../../src/import/import-profiles.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { contactRecord } from '../helpers/factories.ts';
 
 const T0 = Date.UTC(2025, 10, 3, 2);
 const deps = (store: RedisContactStore) => ({ store, now: T0, timeZone: 'Asia/Shanghai' });
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
 function contact(id: string): Contact {
-  return {
-    externalUserId: id, name: id, type: 1, gender: 'unknown', profile: { region: '上海' }, createdAt: T0 - 1000, updatedAt: T0 - 1000,
-    follows: [{ userId: 'zhangwei', addedAt: T0 - 1000, tagIds: [], status: 'active', changedAt: T0 - 1000 }],
-  };
+  return contactRecord(id, T0 - 1000, { reps: ['zhangwei'], profile: { region: '上海' } });
 }
 
 describe('CSV import of profile fields into the real store', () => {

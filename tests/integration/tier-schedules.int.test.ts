@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-batches.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
 import { reevaluateTier } from '../../src/domain/tiers/reevaluate-tier.ts';
@@ -15,8 +15,9 @@ import { RECOMPUTE_CRON, upsertTierSchedules } from '../../src/jobs/schedules.ts
 import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
 import { createTierWorkers } from '../../src/jobs/tier-workers.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { waitForJob } from '../helpers/wait-for.ts';
 
-const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: policy } = testPolicies;
 const TZ = 'Asia/Shanghai';
 const T0 = Date.UTC(2025, 10, 1, 2);
 const log = pino({ level: 'silent' });
@@ -76,9 +77,7 @@ describe('scheduled tier jobs: due re-evaluation and resumable recompute (real R
     });
     void workers[0]!.run();
     const job = await tiers.add(name, {});
-    const deadline = Date.now() + 10_000;
-    while (!(await job.isCompleted()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return (await tiers.getJob(job.id!))!.returnvalue;
+    return (await waitForJob(tiers, job.id!)).returnvalue;
   }
 
   it('moves due contacts down with no new fact, and reports the changes', async () => {

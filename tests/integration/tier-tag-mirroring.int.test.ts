@@ -17,6 +17,7 @@ import { createOutboundWorker } from '../../src/jobs/tier-tags/outbound-worker.t
 import { retryFailedTierTags } from '../../src/jobs/tier-tags/retry-failed-tier-tags.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { waitForJobsDone } from '../helpers/wait-for.ts';
 
 const policy = { tagGroupName: '客户分级', tagNames: { A: 'A 成交', B: 'B 种子', C: 'C 潜在', D: 'D 沉默' } };
 const REPS = ['zhangwei', 'lina'];
@@ -96,13 +97,7 @@ describe('tier tags mirrored to WeCom through the wecom-outbound queue (sandbox,
   }
 
   async function drained(expected: number): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const counts = await queue.getJobCounts('completed', 'failed');
-      if ((counts['completed'] ?? 0) + (counts['failed'] ?? 0) >= expected) return;
-      if (Date.now() > deadline) throw new Error(`jobs not done: ${JSON.stringify(counts)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitForJobsDone(queue, expected);
   }
 
   const wecomTags = (id: string, userid: string) => sandbox.state.relation(userid, id)!.tag_ids;

@@ -1,4 +1,4 @@
-import { Job, Queue, type Worker } from 'bullmq';
+import { Queue, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-ba
 import { RedisValueBatches } from '../../src/adapters/redis/contact-store/value-batches.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 import type { ContactRecord } from '../../src/domain/ports.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
 import { buildValueModel, effectiveValue, scoreBuyer, scoreValues, type ValueInput, type ValueResult } from '../../src/domain/value/value-score.ts';
@@ -15,8 +15,9 @@ import { buyerNumbers, scoreAllValues, type ValueJobDeps, type ValueRunStats } f
 import { QUEUE_NAMES, VALUE_JOB_NAME, type ValueJobData } from '../../src/jobs/queues.ts';
 import { createValueWorker, enqueueValueScoring, upsertValueSchedule, VALUE_CRON } from '../../src/jobs/value-worker.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { waitForJob } from '../helpers/wait-for.ts';
 
-const { tiers: tierPolicy, value: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: tierPolicy, value: policy } = testPolicies;
 const T0 = Date.UTC(2025, 10, 1, 2);
 const N = 50;
 const log = pino({ level: 'silent' });
@@ -177,12 +178,5 @@ describe('value scoring job (real Redis)', () => {
 });
 
 async function finished(queue: Queue<ValueJobData>, id: string): Promise<Job<ValueJobData, ValueRunStats>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const job = await Job.fromId<ValueJobData, ValueRunStats>(queue, id);
-    const state = await job?.getState();
-    if (job && (state === 'completed' || state === 'failed')) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${state}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return waitForJob<ValueJobData, ValueRunStats>(queue, id);
 }

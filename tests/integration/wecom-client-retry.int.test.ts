@@ -6,7 +6,7 @@ import {
 } from '../../src/adapters/wecom-api/errors.ts';
 import { AGENT_ID, CORP_ID, GETTOKEN, startHarness, type Harness } from './wecom-client.fake.ts';
 
-// What the client does with each control-flow errcode (WECOM.md §3.2).
+// What the client does with each control-flow errcode (docs/wecom/api.md, 'Errcodes').
 const API = '/cgi-bin/externalcontact/get';
 const err = (errcode: number, errmsg = 'scripted'): { json: Record<string, unknown> } => ({
   json: { errcode, errmsg },

@@ -59,7 +59,7 @@ const GETTOKEN_PATH = '/cgi-bin/gettoken';
 
 /**
  * Low-level WeCom server API client for one self-built app: token handling, timeouts,
- * retries and errcode mapping live here and nowhere else (STYLE.md §3.5, WECOM.md §3.2).
+ * retries and errcode mapping live here and nowhere else (docs/wecom/api.md, 'Errcodes').
  * It knows nothing of Fenji's domain; typed wrappers are in endpoints.ts.
  */
 export class WeComClient {

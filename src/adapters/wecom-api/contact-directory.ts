@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { ExternalContact, FollowInfo, FollowUser, WeComApi } from './endpoints.ts';
 import { WeComApiError } from './errors.ts';
 
-/** 84061: no relation with any member any more; 40096: WeCom does not know the id (WECOM.md §3.2). */
+/** 84061: no relation with any member any more; 40096: WeCom does not know the id (docs/wecom/api.md, 'Errcodes'). */
 const RELATION_GONE_ERRCODES: ReadonlySet<number> = new Set([84061, 40096]);
 
 const GENDERS: Readonly<Record<number, Gender>> = { 1: 'male', 2: 'female' };

@@ -1,10 +1,10 @@
 /**
  * Request and response shapes of the WeCom APIs Fenji calls, field names as WeCom spells
- * them (WECOM.md §3). Responses omit `errcode`/`errmsg`: the client has already checked
+ * them (docs/wecom/api.md, 'Endpoints we call'). Responses omit `errcode`/`errmsg`: the client has already checked
  * them. Optional fields are ones WeCom leaves out in some cases.
  */
 
-// --- Customers (§3.4) ---
+// --- Customers ---
 
 export interface ExternalContact {
   external_userid: string;
@@ -70,7 +70,7 @@ export interface BatchGetByUserResponse {
   next_cursor: string;
 }
 
-// --- Enterprise tags (§3.5) ---
+// --- Enterprise tags (corp tags) ---
 
 export interface CorpTag {
   id: string;
@@ -104,7 +104,7 @@ export interface MarkTagRequest {
   remove_tag?: string[];
 }
 
-// --- Messages (§3.3, §3.6, §3.7) ---
+// --- Messages: app messages, mass messages, welcome message ---
 
 interface AppMessageTargets {
   /** '|'-separated userids, ≤1000, or "@all". */
@@ -174,7 +174,7 @@ export interface SendWelcomeMsgRequest {
   attachments?: MessageAttachment[];
 }
 
-// --- 微信客服 (§3.10) ---
+// --- 微信客服 (customer service, kf) ---
 
 export interface KfSyncMsgRequest {
   cursor?: string;

@@ -23,7 +23,7 @@ export type * from './endpoint-types.ts';
 const EC = '/cgi-bin/externalcontact';
 
 /**
- * Typed wrappers over `WeComClient.request`, one per WeCom API Fenji uses (WECOM.md §3).
+ * Typed wrappers over `WeComClient.request`, one per WeCom API Fenji uses (docs/wecom/api.md, 'Endpoints we call').
  * They add nothing but paths and types; errors are the client's.
  */
 export class WeComApi {
@@ -91,7 +91,7 @@ export class WeComApi {
     return this.client.request('POST', `${EC}/get_groupmsg_send_result`, { body: input });
   }
 
-  /** Stops the parts of a mass message its sender has not sent yet (WECOM.md §3.6). */
+  /** Stops the parts of a mass message its sender has not sent yet (docs/wecom/api.md, 'Mass messages'). */
   async cancelGroupmsgSend(input: { msgid: string }): Promise<void> {
     await this.client.request('POST', `${EC}/cancel_groupmsg_send`, { body: input });
   }

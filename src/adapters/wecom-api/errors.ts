@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors.ts';
  * Errors raised by the WeCom API client. Callers branch on the class (or `code`), never
  * on the message. Every error that carries a WeCom `errcode` is a `WeComApiError`, so
  * `instanceof WeComApiError` catches rate limits and configuration errors as well.
- * Error codes and actions: ../../../../shared/WECOM.md §3.2.
+ * Error codes and actions: docs/wecom/api.md, 'Errcodes'.
  */
 
 /** What WeCom answered, plus the API path that answered it (never the query string). */

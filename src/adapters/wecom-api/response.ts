@@ -15,7 +15,7 @@ export interface WeComResponseBase {
 /** A parsed WeCom answer before we know which endpoint's shape it has. */
 export type WeComRawResponse = WeComResponseBase & Record<string, unknown>;
 
-/** errcodes meaning "this access_token is no good": drop it, refresh, retry once (WECOM.md §3.2). */
+/** errcodes meaning "this access_token is no good": drop it, refresh, retry once (docs/wecom/api.md, 'Errcodes'). */
 export const TOKEN_REJECTED_ERRCODES: ReadonlySet<number> = new Set([40014, 42001, 40001]);
 
 /** How long to back off on rate-limit answers. */

@@ -69,7 +69,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 /**
- * access_token cache shared by every Fenji process through Redis (WECOM.md §3.1, §6).
+ * access_token cache shared by every Fenji process through Redis (docs/wecom/api.md, 'Access token').
  * Refresh is single-flight twice over: one promise per process, and a Redis lock
  * (`SET NX PX`) across processes; a process that loses the lock polls the cache instead of
  * calling gettoken, so each expiry costs exactly one gettoken call. That matters: WeCom

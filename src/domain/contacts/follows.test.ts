@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FollowRelation } from './contact.ts';
 import { applyRelationFact, customerLeftOf, mergeFetchedFollows, mergeListedFollows, type RelationFact } from './follows.ts';
+import { followRelation } from '../../../tests/helpers/factories.ts';
 
 const T = 1_700_000_000_000;
 
 function rel(userId: string, status: FollowRelation['status'] = 'active', changedAt = T, extra: Partial<FollowRelation> = {}): FollowRelation {
-  return { userId, addedAt: T, tagIds: [], status, changedAt, ...extra };
+  return followRelation(userId, T, { status, changedAt, ...extra });
 }
 
 function permutations<X>(items: X[]): X[][] {

@@ -37,7 +37,7 @@ export function applyRelationFact(follows: readonly FollowRelation[], fact: Rela
  * WeCom's read is the truth for the fields (remark, tags, state) and for relations we did
  * not know. A removal we recorded stands unless WeCom shows the relation added after it:
  * WeCom keeps listing a rep for a while after del_external_contact, and keeps a one-way
- * relation after del_follow_user (WECOM.md §2.2). A relation we had as active that WeCom
+ * relation after del_follow_user (docs/wecom/callbacks.md, 'Event kinds'). A relation we had as active that WeCom
  * no longer lists is gone: removed by the rep, at `at`.
  */
 export function mergeFetchedFollows(

@@ -1,21 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { loadPolicies } from '../../config/load-tier-policy.ts';
+import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
 import type { FollowRelation } from '../contacts/contact.ts';
 import { emptyEngagement } from '../engagement/engagement.ts';
 import type { StoredTier } from '../ports.ts';
 import type { Tier } from '../tiers/policy.ts';
 import { followUpAnchor, followUpCutoff, followUpDueAt, followUpRep, planFollowUp, type FollowUpInput } from './plan-follow-up.ts';
+import { followRelation, storedTier } from '../../../tests/helpers/factories.ts';
 
-const { followUps: policy } = loadPolicies('config/tiers.jsonc');
+const { followUps: policy } = testPolicies;
 const SH = 'Asia/Shanghai';
 const HOUR = 3_600_000;
 /** 2026-01-05 hh:mm in Shanghai. */
 const sh = (day: number, hh: number, mm = 0) => Date.UTC(2026, 0, day, hh - 8, mm);
 
-const relation = (userId: string, over: Partial<FollowRelation> = {}): FollowRelation => ({
-  userId, addedAt: sh(1, 9), changedAt: sh(1, 9), tagIds: [], status: 'active', ...over,
-});
-const tier = (t: Tier, since: number): StoredTier => ({ tier: t, source: 'rules', reasons: [], since, nextReviewAt: null, lifecycle: 'potential' });
+const relation = (userId: string, over: Partial<FollowRelation> = {}): FollowRelation => followRelation(userId, sh(1, 9), over);
+const tier = (t: Tier, since: number): StoredTier => storedTier(t, since);
 
 function contact(over: { follows?: FollowRelation[]; tier?: StoredTier | null; pushes?: number[]; customerLeft?: boolean } = {}): FollowUpInput {
   return {

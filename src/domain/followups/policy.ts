@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** WeCom's limit on a mass message's text (add_msg_template `text.content`, WECOM.md §3.6). */
+/** WeCom's limit on a mass message's text (add_msg_template `text.content`, docs/wecom/api.md, 'Mass messages'). */
 export const FOLLOW_UP_TEXT_MAX_BYTES = 4000;
 
 const MINUTES_PER_DAY = 1440;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyEngagement, withInteraction, withOrder, type Engagement } from '../engagement/engagement.ts';
 import type { Interaction } from '../contacts/contact.ts';
-import { loadPolicies } from '../../config/load-tier-policy.ts';
+import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
 import { assessTier } from './assess-tier.ts';
 import { DAY_MS } from './policy.ts';
 
-const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: policy } = testPolicies;
 const tz = 'Asia/Shanghai';
 const T0 = Date.UTC(2026, 10, 1, 2); // 2026-11-01 10:00 in Shanghai
 const day = (n: number) => T0 + n * DAY_MS;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadPolicies } from '../../config/load-tier-policy.ts';
+import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
 import { emptyEngagement, type Engagement } from '../engagement/engagement.ts';
 import { assessLifecycle } from './lifecycle.ts';
 import { DAY_MS } from './policy.ts';
 
-const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: policy } = testPolicies;
 const now = Date.UTC(2026, 10, 23);
 const paidDaysAgo = (...days: number[]): Engagement => ({ ...emptyEngagement(), paidOrders: days.map((d) => now - d * DAY_MS).sort((a, b) => a - b) });
 

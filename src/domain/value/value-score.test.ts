@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadPolicies } from '../../config/load-tier-policy.ts';
+import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
 import {
   buildValueModel, creditOf, effectiveValue, NON_BUYER_VALUE, rankIn, scoreBuyer, scoreValues,
   type ValueInput, type ValuePolicy, type ValueResult,
 } from './value-score.ts';
 
-const { value: configured } = loadPolicies('config/tiers.jsonc');
+const { value: configured } = testPolicies;
 const policy = (weights: Partial<ValuePolicy['weights']> = {}, split = { high: 0.2, mid: 0.3 }): ValuePolicy =>
   ({ weights: { credit: 0, amount: 0, profit: 0, ...weights }, creditZeroAtDaysLate: 60, split });
 

@@ -18,7 +18,7 @@ export interface CallbackRouteDeps {
 }
 
 /**
- * GET and POST /wecom/callback (WECOM.md §1). The POST path thinks as little as possible:
+ * GET and POST /wecom/callback (docs/wecom/callbacks.md). The POST path thinks as little as possible:
  * verify, decrypt, parse, make durable, answer an empty 200 well inside WeCom's 5 s.
  */
 export function mountWeComCallback(router: Router, deps: CallbackRouteDeps): void {

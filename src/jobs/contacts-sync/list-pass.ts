@@ -7,7 +7,7 @@ import { reevaluateTier } from '../../domain/tiers/reevaluate-tier.ts';
 import type { ContactSyncDeps, SaveProgress, SyncRun } from './deps.ts';
 import type { ContactSyncProgress } from './progress.ts';
 
-/** WeCom's maxima for batch/get_by_user (WECOM.md §3.4). */
+/** WeCom's maxima for batch/get_by_user (docs/wecom/api.md, 'Customers'). */
 export const MAX_REP_BATCH = 100;
 export const MAX_PAGE_LIMIT = 100;
 

@@ -17,7 +17,7 @@ export const FAILED_HOLD_MS = DAY_MS;
 const PENDING_MARGIN_MS = DAY_MS;
 const PAGE_LIMIT = 1000;
 
-/** get_groupmsg_send_result's status per recipient (WECOM.md §3.6). */
+/** get_groupmsg_send_result's status per recipient (docs/wecom/api.md, 'Mass messages'). */
 const SENT = 1;
 const NOT_FRIEND = 2;
 const CAPPED = 3;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FollowUpLedger, SendOutcome } from '../../adapters/redis/follow-up-ledger.ts';
 import type { AddMsgTemplateRequest, AddMsgTemplateResponse } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
-import { loadPolicies } from '../../config/load-tier-policy.ts';
+import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { emptyEngagement } from '../../domain/engagement/engagement.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
@@ -11,7 +11,7 @@ import type { FollowUpResultJobData, FollowUpSendJobData } from '../queues.ts';
 import { FIRST_CHECK_MS } from './follow-up-results.ts';
 import { FAILED_HOLD_MS, sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
 
-const { followUps: policy } = loadPolicies('config/tiers.jsonc');
+const { followUps: policy } = testPolicies;
 /** 2026-01-12 10:30 in Shanghai: a week after the contacts entered C. */
 const NOW = Date.UTC(2026, 0, 12, 2, 30);
 const SINCE = Date.UTC(2026, 0, 5, 2);

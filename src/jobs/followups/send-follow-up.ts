@@ -16,7 +16,7 @@ import { CLAIM_TTL_MS } from './plan-follow-ups.ts';
 export { FAILED_HOLD_MS };
 /** Claims of a created task's recipients outlast any retry of the job that records them. */
 const RECORDING_HOLD_MS = 7 * 86_400_000;
-/** "No customer can receive this mass message" (WECOM.md §3.2): nothing was created. */
+/** "No customer can receive this mass message" (docs/wecom/api.md, 'Errcodes'): nothing was created. */
 const NO_RECEIVER = 41048;
 const ADD_MSG_TEMPLATE_PATH = '/cgi-bin/externalcontact/add_msg_template';
 /** Network failures that happen before a request leaves: WeCom cannot have seen it. */

@@ -32,7 +32,7 @@ export interface MirrorResult {
   gone: number;
 }
 
-/** WeCom answers for a relation that cannot be tagged and never will be: skip it (WECOM.md §3.2). */
+/** WeCom answers for a relation that cannot be tagged and never will be: skip it (docs/wecom/api.md, 'Errcodes'). */
 const RELATION_GONE = new Set([84061, 40096, 60011, 60021, 60111]);
 /** The tag id is not (or no longer) a corp tag: the cached catalog is stale. */
 const INVALID_TAG = 40068;
@@ -49,7 +49,7 @@ const INVALID_TAG = 40068;
  * tier change during a job queues a new job, which waits for the lock and then reads the
  * new tier. A relation that already carries exactly the right tier tag gets no call: that
  * is also how a rep's own tier-tag edit (an override) is left alone. WeCom sends no
- * callback for our mark_tag (docs/wecom/callbacks.md), so each success is written to the
+ * callback for our mark_tag (docs/wecom/api.md, 'Corp tags'), so each success is written to the
  * stored relation right away; a retried job then skips what is done.
  * @throws TierTagBusyError when another job holds the contact; WeComRateLimitedError and
  * other WeCom errors, for the worker to retry.

@@ -48,7 +48,7 @@ export class KfSyncBusyError extends AppError {
 }
 
 /**
- * Pulls one 微信客服 account's new messages (WECOM.md §3.10): from the saved cursor, page
+ * Pulls one 微信客服 account's new messages (docs/wecom/api.md, 'Customer service (kf)'): from the saved cursor, page
  * by page while has_more, storing each page's messages as interactions (deduped by msgid)
  * and re-evaluating their contacts before saving that page's next_cursor, so a crash
  * re-reads a page rather than skipping one. One sync per account at a time (a Redis lock).

@@ -28,7 +28,7 @@ const BUSY_DELAY_MS = 250;
  * A job whose contact another job is mirroring (TierTagBusyError) is delayed, attempt kept.
  * 45009/45033 pause the whole queue for the error's retryAfterMs (RateLimitError puts the
  * job back without using an attempt); the limiter (80% of WeCom's 10,000 calls per minute
- * per API, WECOM.md §4) is what lets that pause apply. Configuration errors fail at once.
+ * per API, docs/wecom/api.md, 'Rate limits') is what lets that pause apply. Configuration errors fail at once.
  */
 export function createOutboundWorker(deps: OutboundWorkerDeps): Worker<TierTagJobData> {
   return new Worker<TierTagJobData>(

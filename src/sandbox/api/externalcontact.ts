@@ -3,7 +3,7 @@ import type { ExternalContact, FollowRelation } from '../types.ts';
 import { decodeCursor, encodeCursor, limitParam, strList } from './params.ts';
 import { ERR, fail, ok, type ApiContext, type ApiResult, type ApiRoute } from './types.ts';
 
-/** `external_contact` object of get / batch/get_by_user (WECOM.md §3.4). */
+/** `external_contact` object of get / batch/get_by_user (docs/wecom/api.md, 'Customers'). */
 export function contactView(contact: ExternalContact): Record<string, unknown> {
   return {
     external_userid: contact.external_userid,

@@ -3,7 +3,7 @@ import type { KfMessage } from '../types.ts';
 import { decodeCursor, encodeCursor, limitParam, obj, str } from './params.ts';
 import { ERR, fail, ok, type ApiContext, type ApiResult, type ApiRoute } from './types.ts';
 
-/** sync_msg only returns the last 3 days (WECOM.md §3.10). */
+/** sync_msg only returns the last 3 days (docs/wecom/api.md, 'Customer service (kf)'). */
 const READABLE_MS = 3 * 24 * 3600_000;
 /** kf/send_msg: within 48 h of the customer's last message, at most 5 messages. */
 const REPLY_WINDOW_MS = 48 * 3600_000;

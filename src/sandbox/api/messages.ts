@@ -6,7 +6,7 @@ import { ERR, fail, ok, type ApiContext, type ApiResult, type ApiRoute } from '.
 const CONTENT_TYPES = new Set(['text', 'markdown']);
 
 /**
- * POST message/send: an app message to members (WECOM.md §3.3). Partial success is
+ * POST message/send: an app message to members (docs/wecom/api.md, 'App messages'). Partial success is
  * errcode 0 with the bad ids in invaliduser; all receivers bad is 81013. The per-member
  * 30/min cap, which WeCom enforces by silently dropping, is not modelled.
  */
@@ -39,7 +39,7 @@ function messageSend(ctx: ApiContext): ApiResult {
 
 /**
  * POST externalcontact/send_welcome_msg {welcome_code, text?, attachments?}: once per
- * code, within 20 s of the add event (WECOM.md §3.7).
+ * code, within 20 s of the add event (docs/wecom/api.md, 'Welcome message').
  */
 function sendWelcomeMsg(ctx: ApiContext): ApiResult {
   const code = str(ctx.body, 'welcome_code');

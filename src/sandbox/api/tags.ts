@@ -3,7 +3,7 @@ import type { TagGroup } from '../types.ts';
 import { int, str, strList } from './params.ts';
 import { ERR, fail, ok, type ApiContext, type ApiResult, type ApiRoute } from './types.ts';
 
-/** WeCom's cap on enterprise tags per corp (WECOM.md §3.5). */
+/** WeCom's cap on enterprise tags per corp (docs/wecom/api.md, 'Corp tags'). */
 const MAX_CORP_TAGS = 3000;
 const MAX_TAG_NAME = 30;
 
@@ -87,7 +87,7 @@ function addCorpTag(ctx: ApiContext): ApiResult {
 /**
  * POST externalcontact/mark_tag {userid, external_userid, add_tag[], remove_tag[]}.
  * Tags live on the (rep, customer) relation. No callback is sent: WeCom does not call
- * back for changes made through the API (WECOM.md §0.5).
+ * back for changes made through the API (docs/wecom/api.md, 'Corp tags').
  */
 function markTag(ctx: ApiContext): ApiResult {
   const userid = str(ctx.body, 'userid');

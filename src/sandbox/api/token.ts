@@ -13,7 +13,7 @@ const REMEMBER_EXPIRED_MS = 24 * 3600_000;
 /**
  * access_tokens issued by gettoken. Every gettoken call mints a new token and older ones
  * stay valid until they expire: WeCom's current docs no longer promise the same token
- * within its validity (WECOM.md §3.1), so clients must not rely on either behaviour.
+ * within its validity (docs/wecom/api.md, 'Access token'), so clients must not rely on either behaviour.
  */
 export class TokenStore {
   private readonly tokens = new Map<string, IssuedToken>();
@@ -69,7 +69,7 @@ export class TokenStore {
   }
 }
 
-/** GET /cgi-bin/gettoken?corpid=&corpsecret= (WECOM.md §3.1). */
+/** GET /cgi-bin/gettoken?corpid=&corpsecret= (docs/wecom/api.md, 'Access token'). */
 function getToken(ctx: ApiContext): ApiResult {
   const corpId = ctx.query.get('corpid');
   const secret = ctx.query.get('corpsecret');
@@ -89,7 +89,7 @@ function getToken(ctx: ApiContext): ApiResult {
   return ok({ access_token: token, expires_in: expiresIn });
 }
 
-/** getcallbackip: where callbacks come from, for allowlists (WECOM.md §0.7). */
+/** getcallbackip: where callbacks come from, for allowlists (docs/wecom/api.md, 'Callback IPs'). */
 function getCallbackIp(): ApiResult {
   return ok({ ip_list: ['127.0.0.1'] });
 }

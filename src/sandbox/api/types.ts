@@ -37,7 +37,7 @@ export function fail(errcode: number, errmsg: string): ApiResult {
   return { errcode, errmsg };
 }
 
-/** Error codes the handlers use, named once (WECOM.md §3.2 and WeCom's global code list). */
+/** Error codes the handlers use, named once (docs/wecom/api.md, 'Errcodes', and WeCom's global code list). */
 export const ERR = {
   systemBusy: -1,
   invalidSecret: 40001,
@@ -68,6 +68,6 @@ export const ERR = {
   // UNCONFIRMED: the code WeCom answers for a bad sync_msg token; 95007 per community lists.
   kfInvalidSyncToken: 95007,
   // Not a WeCom code: the sandbox's answer for a /cgi-bin path it does not implement
-  // (the same convention as wechatpy's fixture-based fake, STYLE.md §1).
+  // (the same convention as wechatpy's fixture-based fake).
   unknownApi: 99999,
 } as const;
