@@ -9,7 +9,6 @@ import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
 import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { WeComTierTagCatalog, type TierTagIds } from '../../src/adapters/wecom-api/tier-tags.ts';
-import { loadPolicies } from '../../src/config/load-tier-policy.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { DAY_MS, type Tier } from '../../src/domain/tiers/policy.ts';
@@ -20,8 +19,9 @@ import { createOutboundWorker } from '../../src/jobs/tier-tags/outbound-worker.t
 import { createTierWorkers } from '../../src/jobs/tier-workers.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 
-const { tiers: policy } = loadPolicies('config/tiers.jsonc');
+const { tiers: policy } = testPolicies;
 const T0 = Date.UTC(2025, 10, 1);
 const log = pino({ level: 'silent' });
 
