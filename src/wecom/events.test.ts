@@ -160,6 +160,15 @@ describe('parseEvent bounds ids', () => {
     expect(thrown(fx.addExternalContactXml({ ...contact, state: '渠'.repeat(86) }))).toBeInstanceOf(CallbackUnusableError);
   });
 
+  it('refuses an id carrying U+FFFD: bytes that were not UTF-8 would make two ids one', () => {
+    // The decrypted body is decoded as UTF-8, where every invalid sequence becomes U+FFFD:
+    // 'wm\xff' and 'wm\xfe' would both arrive as 'wm\uFFFD' and collide in the archive.
+    const err = thrown(fx.addExternalContactXml({ ...contact, externalUserId: 'wm\uFFFDab' }));
+    expect(err).toBeInstanceOf(CallbackUnusableError);
+    expect(err).toMatchObject({ code: 'event_unusable', field: 'ExternalUserID' });
+    expect(thrown(fx.textMessageXml({ corpId, fromUser: 'lisi', content: '乱码\uFFFD也照收', msgId: '1', createTime, agentId: 1 }))).toBeUndefined();
+  });
+
   it('leaves a long message text alone (the body limit bounds it)', () => {
     const content = '长'.repeat(2000);
     expect(parseEvent(fx.textMessageXml({ corpId, fromUser: 'lisi', content, msgId: '1', createTime, agentId: 1 })).event).toMatchObject({ content });

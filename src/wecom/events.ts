@@ -98,7 +98,7 @@ export type WeComEvent =
 
 /**
  * Parses the decrypted inner XML into a WeComEvent plus the flat field map (for dedupe).
- * @throws CallbackUnusableError when a field is longer than ID_MAX_BYTES
+ * @throws CallbackUnusableError when an id field is longer than ID_MAX_BYTES or not valid UTF-8
  */
 export function parseEvent(xml: string): { event: WeComEvent; fields: XmlRecord } {
   const fields = parseWeComXml(xml);
@@ -170,6 +170,11 @@ function setIfPresent<T extends object>(target: T, key: keyof T & string, fields
 }
 
 function bounded(name: string, value: string): string {
+  // The body is decoded as UTF-8, which turns every invalid byte sequence into U+FFFD: two
+  // different ids would arrive as one and merge two customers. WeCom's ids are valid text.
+  if (value.includes('\uFFFD')) {
+    throw new CallbackUnusableError(name, `${name} is not valid UTF-8: not an id WeCom makes`);
+  }
   // A UTF-16 unit is at most 3 UTF-8 bytes: short strings need no count (the usual case).
   if (value.length <= ID_MAX_BYTES / 3) return value;
   const bytes = Buffer.byteLength(value, 'utf8');
