@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { warnAboutRedisSetup } from './adapters/redis/connections.ts';
 import { RedisServerMissingError, type LocalRedis } from './adapters/redis/local-redis-server.ts';
 import { loadConfig, type Config } from './config/load-config.ts';
+import { loadPolicies } from './config/load-tier-policy.ts';
 import { createContainer, type Container } from './container.ts';
 import { createApp } from './http/app.ts';
 import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
@@ -11,10 +12,16 @@ import { CONTACT_SYNC_CRON, upsertContactSyncSchedule } from './jobs/contacts-sy
 import { upsertValueSchedule, VALUE_CRON } from './jobs/value-worker.ts';
 import { ensureRedis } from './runtime/ensure-redis.ts';
 import { parseRoles, type Role } from './runtime/roles.ts';
+import { ensureWritableDataDir, startupFailureLine, type PortVariables } from './runtime/startup-errors.ts';
 import { startSandbox } from './sandbox/server.ts';
 import { decodeAESKey } from './wecom/cipher.ts';
 import { ConfigError } from './shared/errors.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
+
+/** What start-up has started, stopped in reverse on shutdown or a start-up failure. */
+const stops: (() => Promise<unknown>)[] = [];
+/** Named in a one-line error when a port is taken. */
+let ports: PortVariables = {};
 
 async function main(): Promise<void> {
   let config: Config;
@@ -22,15 +29,19 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
     roles = parseRoles(process.argv.slice(2));
+    // Before anything starts (the auto-started Redis first): a typo in the tier rules or
+    // an unusable DATA_DIR must stop Fenji without leaving a redis-server behind.
+    loadPolicies(config.tiersFile);
+    ensureWritableDataDir(config.dataDir);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      console.error(startupFailureLine(err));
       process.exit(1);
     }
     throw err;
   }
+  ports = config.sandbox.inProcess ? { PORT: config.http.port, SANDBOX_PORT: config.sandbox.port } : { PORT: config.http.port };
   const log = createLogger({ level: config.log.level, pretty: config.log.pretty, role: [...roles].join(',') });
-  const stops: (() => Promise<unknown>)[] = [];
   const shutdown = once(async (signal: string) => {
     log.info({ signal }, 'shutting down');
     // Closing waits on Redis (workers finish their jobs); if Redis is gone, don't hang.
@@ -165,4 +176,10 @@ function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args:
   return (...args) => (running ??= fn(...args));
 }
 
-await main();
+await main().catch(async (err: unknown) => {
+  const line = startupFailureLine(err, ports);
+  if (line === undefined) throw err;
+  console.error(line);
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  process.exit(1);
+});

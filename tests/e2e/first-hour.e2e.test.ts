@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/adapters/redis/local-redis-server.ts';
+import { repoRoot, runMain, type MainRun } from '../helpers/run-main.ts';
+import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+const tmp = (label: string) => mkdtempSync(path.join(os.tmpdir(), `fenji-${label}-`));
+
+/** A start-up failure as a new user should see it: exit 1, one line on stderr, no stack frames. */
+function expectOneLineFailure(run: MainRun, pattern: RegExp): void {
+  expect(run.code, run.stderr).toBe(1);
+  expect(run.errorLines, run.stderr).toHaveLength(1);
+  expect(run.errorLines[0]).toMatch(pattern);
+  expect(run.stderr).not.toContain('    at ');
+}
+
+/** Something else already listening on a port (another Fenji, or anything). */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, server };
+}
+
+describe('a new user\'s first start: one-line errors, never a stack trace', () => {
+  const held: Server[] = [];
+  afterEach(async () => {
+    for (const s of held.splice(0)) await new Promise((r) => s.close(r));
+  });
+  const baseEnv = async () => ({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('first'), HOST: '127.0.0.1', DATA_DIR: tmp('data'), SANDBOX_PORT: String(await freePort()), PORT: String(await freePort()) });
+
+  it('checks the tier rules before starting anything (no Redis auto-started for a typo)', async () => {
+    const dataDir = tmp('rules');
+    const rules = path.join(dataDir, 'tiers.jsonc');
+    writeFileSync(rules, '{ "deal": { "paidWithinDays" 365 } }');
+    const run = await runMain({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, DATA_DIR: dataDir, FENJI_TIERS_FILE: rules } });
+    expect(existsSync(path.join(dataDir, 'redis')), 'a local redis-server was started').toBe(false);
+    expectOneLineFailure(run, /tiers\.jsonc:1:30: ColonExpected/);
+  });
+
+  it('PORT already in use', async () => {
+    const { port, server } = await holdPort();
+    held.push(server);
+    const run = await runMain({ env: { ...(await baseEnv()), PORT: String(port) } });
+    expectOneLineFailure(run, new RegExp(`^PORT ${port} is already in use`));
+  });
+
+  it('SANDBOX_PORT already in use', async () => {
+    const { port, server } = await holdPort();
+    held.push(server);
+    const run = await runMain({ env: { ...(await baseEnv()), SANDBOX_PORT: String(port) } });
+    expectOneLineFailure(run, new RegExp(`^SANDBOX_PORT ${port} is already in use`));
+  });
+
+  it('an unwritable DATA_DIR', async () => {
+    // Tests run as root, where permissions do not stop a write: a path under a file does.
+    const file = path.join(tmp('file'), 'not-a-dir');
+    writeFileSync(file, '');
+    const run = await runMain({ env: { ...(await baseEnv()), DATA_DIR: path.join(file, 'data') } });
+    expectOneLineFailure(run, /DATA_DIR .*not-a-dir\/data is not writable/);
+  });
+});
+
+describe('LOG_FORMAT=pretty where pino-pretty is not installed (a production install)', () => {
+  /** A copy of the app whose node_modules holds every package but pino-pretty (a devDependency). */
+  function productionTree(): string {
+    const dir = tmp('prod');
+    for (const part of ['src', 'config']) cpSync(path.join(repoRoot, part), path.join(dir, part), { recursive: true });
+    for (const file of ['package.json', 'tsconfig.json']) cpSync(path.join(repoRoot, file), path.join(dir, file));
+    mkdirSync(path.join(dir, 'node_modules'));
+    for (const name of readdirSync(path.join(repoRoot, 'node_modules'))) {
+      if (name !== 'pino-pretty') symlinkSync(path.join(repoRoot, 'node_modules', name), path.join(dir, 'node_modules', name));
+    }
+    return dir;
+  }
+
+  it('starts, logging JSON, with one warning line that says how to get pretty logs', async () => {
+    const cwd = productionTree();
+    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('pretty'), HOST: '127.0.0.1', DATA_DIR: tmp('data'), SANDBOX_PORT: String(await freePort()), PORT: String(await freePort()), LOG_FORMAT: 'pretty' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!stdout.includes('"fenji started"') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    await exited;
+    expect(stderr, stderr).not.toContain('    at ');
+    expect(stdout, stderr).toContain('"fenji started"');
+    const warnings = stdout.split('\n').filter((l) => l.includes('pino-pretty'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(/LOG_FORMAT=pretty.*npm install pino-pretty/) });
+  });
+});
