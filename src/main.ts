@@ -2,6 +2,7 @@ import { once as nextEvent } from 'node:events';
 import type { Server } from 'node:http';
 import { warnAboutRedisSetup } from './adapters/redis/connections.ts';
 import { RedisServerMissingError, type LocalRedis } from './adapters/redis/local-redis-server.ts';
+import { environmentWithEnvFile } from './config/env-file.ts';
 import { loadConfig, type Config } from './config/load-config.ts';
 import { loadPolicies } from './config/load-tier-policy.ts';
 import { createContainer, type Container } from './container.ts';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   let config: Config;
   let roles: Set<Role>;
   try {
-    config = loadConfig(process.env);
+    // .env (as .env.example invites) under the environment: what is already set wins.
+    config = loadConfig(environmentWithEnvFile(process.env));
     roles = parseRoles(process.argv.slice(2));
     // Before anything starts (the auto-started Redis first): a typo in the tier rules or
     // an unusable DATA_DIR must stop Fenji without leaving a redis-server behind.

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/adapters/redis/local-redis-server.ts';
-import { repoRoot, runMain, type MainRun } from '../helpers/run-main.ts';
+import { repoRoot, runMain, startMain, type MainRun } from '../helpers/run-main.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const tmp = (label: string) => mkdtempSync(path.join(os.tmpdir(), `fenji-${label}-`));
@@ -80,20 +79,50 @@ describe('LOG_FORMAT=pretty where pino-pretty is not installed (a production ins
   it('starts, logging JSON, with one warning line that says how to get pretty logs', async () => {
     const cwd = productionTree();
     const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('pretty'), HOST: '127.0.0.1', DATA_DIR: tmp('data'), SANDBOX_PORT: String(await freePort()), PORT: String(await freePort()), LOG_FORMAT: 'pretty' };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    const deadline = Date.now() + 60_000;
-    while (!stdout.includes('"fenji started"') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGTERM');
-    await exited;
-    expect(stderr, stderr).not.toContain('    at ');
-    expect(stdout, stderr).toContain('"fenji started"');
-    const warnings = stdout.split('\n').filter((l) => l.includes('pino-pretty'));
+    // The copy's own entry, so pino-pretty is looked for from the copy's node_modules.
+    const fenji = await startMain({ cwd, env, args: ['src/main.ts'] });
+    await fenji.stop();
+    expect(fenji.stderr, fenji.stderr).not.toContain('    at ');
+    const warnings = fenji.stdout.split('\n').filter((l) => l.includes('pino-pretty'));
     expect(warnings).toHaveLength(1);
     expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(/LOG_FORMAT=pretty.*npm install pino-pretty/) });
+  });
+});
+
+describe('.env (as .env.example invites)', () => {
+  /** A working directory holding only a .env, as a user's checkout after `cp .env.example .env`. */
+  function dirWithEnvFile(text: string): string {
+    const cwd = tmp('dotenv');
+    writeFileSync(path.join(cwd, '.env'), text);
+    return cwd;
+  }
+
+  it('npm start reads it; a variable already set in the environment wins', async () => {
+    const [filePort, envPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
+    const cwd = dirWithEnvFile([
+      '# copied from .env.example',
+      `PORT=${filePort}`,
+      `SANDBOX_PORT=${sandboxPort}`,
+      'HOST=127.0.0.1',
+      `REDIS_URL=${testRedisUrl()}`,
+      `REDIS_KEY_PREFIX=${uniquePrefix('dotenv')}`,
+      `DATA_DIR=${tmp('data')}`,
+      `FENJI_TIERS_FILE=${path.join(repoRoot, 'config/tiers.jsonc')}`,
+    ].join('\n'));
+    const fenji = await startMain({ cwd, env: { PORT: String(envPort) } });
+    try {
+      expect((await fetch(`http://127.0.0.1:${envPort}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${sandboxPort}/_sandbox/health`)).status).toBe(200);
+      await expect(fetch(`http://127.0.0.1:${filePort}/healthz`)).rejects.toThrow();
+    } finally {
+      await fenji.stop();
+    }
+  });
+
+  it('a malformed line stops Fenji with one line naming it', async () => {
+    const cwd = dirWithEnvFile('PORT=3000\n# fine\nWECOM_SECRET s3cr3t\n');
+    const run = await runMain({ cwd, env: {} });
+    expectOneLineFailure(run, /^Invalid configuration: \.env line 3: expected NAME=value/);
+    expect(run.stderr).not.toContain('s3cr3t');
   });
 });

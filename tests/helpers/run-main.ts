@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
+/** tsx by absolute path, so Fenji can run from another working directory (a user's own). */
+const TSX = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
 export interface MainRun {
   code: number | null;
@@ -11,27 +13,68 @@ export interface MainRun {
   errorLines: string[];
 }
 
-/**
- * Runs `src/main.ts` (or another entry) until it exits, as `npm start` would, for start-up
- * failures. Asynchronous, so the test process can hold a port meanwhile. `cwd` defaults to
- * the repository; a tree elsewhere runs its own copy (tsx is imported from that tree).
- */
-export function runMain(options: { env: Record<string, string>; cwd?: string; args?: string[]; timeoutMs?: number }): Promise<MainRun> {
-  const cwd = options.cwd ?? repoRoot;
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.args ?? ['src/main.ts'])], {
-    cwd,
+interface MainOptions {
+  env: Record<string, string>;
+  /** Working directory (default: the repository), where `.env` is read. */
+  cwd?: string;
+  /** The entry and its arguments (default: this repository's src/main.ts). */
+  args?: string[];
+}
+
+function spawnMain(options: MainOptions): { child: ChildProcess; output: { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, ['--import', TSX, ...(options.args ?? [path.join(repoRoot, 'src/main.ts')])], {
+    cwd: options.cwd ?? repoRoot,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_FORMAT: 'json', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (c: Buffer) => (output.stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output.stderr += c.toString()));
+  return { child, output };
+}
+
+/** Runs Fenji (as `npm start` would) until it exits: for start-up failures. */
+export function runMain(options: MainOptions & { timeoutMs?: number }): Promise<MainRun> {
+  const { child, output } = spawnMain(options);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   return new Promise((resolve) => {
     child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, errorLines: stderr.split('\n').filter((l) => l.trim() !== '') });
+      resolve({ code, ...output, errorLines: output.stderr.split('\n').filter((l) => l.trim() !== '') });
     });
   });
+}
+
+export interface RunningMain {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Stops it (SIGTERM) and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts Fenji and waits for its "fenji started" log line. @throws when it exits first or takes over a minute. */
+export async function startMain(options: MainOptions): Promise<RunningMain> {
+  const { child, output } = spawnMain(options);
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const running: RunningMain = {
+    get stdout() {
+      return output.stdout;
+    },
+    get stderr() {
+      return output.stderr;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  const deadline = Date.now() + 60_000;
+  while (!output.stdout.includes('"fenji started"')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await running.stop();
+      throw new Error(`fenji did not start (exit ${child.exitCode}): ${output.stderr.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return running;
 }
