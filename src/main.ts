@@ -14,6 +14,7 @@ import { upsertValueSchedule, VALUE_CRON } from './jobs/value-worker.ts';
 import { ensureRedis } from './runtime/ensure-redis.ts';
 import { parseRoles, type Role } from './runtime/roles.ts';
 import { ensureWritableDataDir, startupFailureLine, type PortVariables } from './runtime/startup-errors.ts';
+import { sandboxStateFile } from './sandbox/persistence.ts';
 import { startSandbox } from './sandbox/server.ts';
 import { decodeAESKey } from './wecom/cipher.ts';
 import { ConfigError } from './shared/errors.ts';
@@ -83,9 +84,12 @@ async function main(): Promise<void> {
       port: config.sandbox.port,
       callbackUrl: `http://127.0.0.1:${config.http.port}/wecom/callback`,
       log: log.child({ component: 'sandbox' }),
+      stateFile: sandboxStateFile(config.dataDir),
     });
     stops.push(() => sandbox.close());
-    await forgetLastSandboxCorp(container).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not clear the last sandbox run\'s WeCom caches'));
+    // The corp is kept under DATA_DIR across restarts; only a new one (first start, or after
+    // npm run sandbox -- reset) makes what Redis remembers of the last one stale.
+    if (!sandbox.restored) await forgetLastSandboxCorp(container).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not clear the last sandbox run\'s WeCom caches'));
     log.info({ sandbox: sandbox.url }, 'no WeCom credentials set: running against the local WeCom sandbox (see README)');
   } else if (config.mode === 'sandbox') {
     log.info({ sandbox: config.wecom.apiBase }, 'no WeCom credentials set: using the WeCom sandbox service');
@@ -105,8 +109,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * The in-process sandbox is a new, empty corp on every start: what Redis remembers of the
- * last one (its access_token, its tier tag ids) would only earn a 40014 and a 40068.
+ * A new, empty sandbox corp (no saved state under DATA_DIR): what Redis remembers of an
+ * earlier one (its access_token, its tier tag ids) would only earn a 40014 and a 40068.
  */
 async function forgetLastSandboxCorp(container: Container): Promise<void> {
   const { config, keys, producer } = container;

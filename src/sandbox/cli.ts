@@ -1,6 +1,7 @@
 import { createLogger } from '../shared/logger.ts';
 import { callControl } from './client.ts';
 import type { DeliveryResult } from './sender.ts';
+import { sandboxStateFile } from './persistence.ts';
 import { startSandbox } from './server.ts';
 import type { StateSnapshot } from './snapshot.ts';
 
@@ -23,6 +24,7 @@ async function serve(): Promise<void> {
     host: process.env['SANDBOX_HOST'] ?? '127.0.0.1',
     callbackUrl: process.env['FENJI_CALLBACK_URL'] ?? DEFAULT_CALLBACK_URL,
     log,
+    stateFile: sandboxStateFile(process.env['DATA_DIR'] ?? './data'),
   });
   console.log(`WeCom 沙箱已启动 sandbox running at ${sandbox.url} → callbacks to ${sandbox.sender?.callbackUrl}`);
   const stop = (): void => {
@@ -72,18 +74,18 @@ async function demo(): Promise<void> {
   }
   console.log(`[1/4] 销售就绪 rep ready: 张伟 (zhangwei) ${seeded ? '— 新建 seeded' : '— 已存在 already there'}`);
 
-  // Re-running the demo re-adds the same customers rather than creating new ones.
-  const existing = (name: string) => state.contacts.find((c) => c.name === name)?.external_userid;
+  // The sandbox keeps its corp across restarts (DATA_DIR), as Fenji keeps its data: a
+  // second run finds the customers it added and says so, rather than adding them twice.
   const results: Step[] = [];
   const ids: Record<string, string> = {};
   for (const [i, name] of ['李娜', '王芳'].entries()) {
-    const id = existing(name);
-    const added = await post<Step & { contact: { external_userid: string } }>('simulate/add-contact', {
-      userid: 'zhangwei',
-      name,
-      state: 'demo',
-      ...(id ? { external_userid: id } : {}),
-    });
+    const known = state.contacts.find((c) => c.name === name && state.relations.some((r) => r.userid === 'zhangwei' && r.external_userid === c.external_userid));
+    if (known) {
+      ids[name] = known.external_userid;
+      console.log(`[${i + 2}/4] 客户已存在 already there: ${name} (${known.external_userid}) → 张伟 · 未重复添加 not added again`);
+      continue;
+    }
+    const added = await post<Step & { contact: { external_userid: string } }>('simulate/add-contact', { userid: 'zhangwei', name, state: 'demo' });
     ids[name] = added.contact.external_userid;
     results.push(added);
     console.log(`[${i + 2}/4] 客户添加销售 customer added rep: ${name} → 张伟 · ${describe(added.delivery)}`);

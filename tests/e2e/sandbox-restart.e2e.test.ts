@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateSnapshot } from '../../src/sandbox/snapshot.ts';
+import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
+import { connectTestRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { repoRoot } from '../helpers/run-main.ts';
+
+/** Runs a tsx script to its end, as `npm run …` would; stdout and stderr together. */
+function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+}
+
+/** Fenji's stored contacts (their records, not the orders or history keys beside them). */
+async function storedContacts(redis: Redis, prefix: string): Promise<string[]> {
+  const keys = await redis.keys(`${prefix}:ct:*`);
+  return keys.filter((k) => !/:(o|h)$/.test(k)).sort();
+}
+
+/**
+ * Issue 7 item 15: npm start, the demo, Ctrl-C, npm start again, the demo again. The
+ * sandbox keeps its corp under DATA_DIR as Fenji keeps its data in Redis, so the second
+ * demo finds the same customers: no duplicates, tier tags land, a sync removes no one.
+ */
+describe('the demo, a restart, the demo again', () => {
+  const prefix = uniquePrefix('restart');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fenji-restart-'));
+  const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, DATA_DIR: dataDir };
+  let fenji: FenjiProcess;
+  let redis: Redis;
+  beforeAll(() => {
+    redis = connectTestRedis();
+  });
+  afterAll(async () => {
+    await fenji?.stop();
+    redis?.disconnect();
+  });
+  const demo = () => run('src/sandbox/cli.ts', ['demo'], { SANDBOX_URL: fenji.sandboxUrl });
+  const mirrored = () => fenji.logs.filter((l) => l['msg'] === 'tier tag mirrored to WeCom').length;
+
+  it('first run: a rep, two customers, one question', async () => {
+    fenji = await startFenji({ env });
+    const first = await demo();
+    expect(first.code, first.output).toBe(0);
+    await fenji.waitForLog(() => mirrored() >= 2);
+    expect(await storedContacts(redis, prefix)).toHaveLength(2);
+  });
+
+  it('after a restart the sandbox has the same corp, and the second run adds no one twice', async () => {
+    const before = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
+    await fenji.stop();
+    fenji = await startFenji({ env });
+    const after = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
+    expect(after.contacts).toEqual(before.contacts);
+    expect(after.relations.map((r) => r.tag_ids)).toEqual(before.relations.map((r) => r.tag_ids));
+
+    const second = await demo();
+    expect(second.code, second.output).toBe(0);
+    expect(second.output.match(/已存在 already there/g)).toHaveLength(3);
+    await fenji.waitForLog((l) => l['msg'] === 'callback event processed' && l['kind'] === 'kf_msg_or_event');
+    const state = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
+    expect(state.contacts.map((c) => c.name).sort()).toEqual(['李娜', '王芳']);
+    expect(await storedContacts(redis, prefix)).toHaveLength(2);
+    expect(fenji.logs.filter((l) => l['msg'] === 'job failed, will retry' || l['msg'] === 'wecom access_token rejected by WeCom')).toEqual([]);
+  });
+
+  it('npm run sync then finds every customer still there (none marked removed)', async () => {
+    const sync = await run('src/cli/sync.ts', [], { ...env, SANDBOX_PORT: new URL(fenji.sandboxUrl).port });
+    expect(sync.code, sync.output).toBe(0);
+    expect(sync.output).toContain('客户 contacts 2 · 关系 relations 2');
+    expect(sync.output).toContain('标记删除 marked removed 0');
+  });
+});
