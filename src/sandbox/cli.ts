@@ -1,12 +1,14 @@
+import { runCli } from '../cli/run-cli.ts';
 import { createLogger } from '../shared/logger.ts';
 import { callControl } from './client.ts';
 import type { DeliveryResult } from './sender.ts';
 import { sandboxStateFile } from './persistence.ts';
+import { resetSandboxAndFenji } from './reset.ts';
 import { startSandbox } from './server.ts';
 import type { StateSnapshot } from './snapshot.ts';
 
 /**
- * `npm run sandbox -- <serve|demo>`. The only sandbox file that reads process.env: the
+ * `npm run sandbox -- <serve|demo|reset>`. The only sandbox file that reads process.env: the
  * rest take options, so tests and Fenji's in-process start configure them directly.
  */
 
@@ -110,10 +112,13 @@ async function main(): Promise<void> {
       return serve();
     case 'demo':
       return demo();
+    case 'reset':
+      return runCli(resetSandboxAndFenji);
     default:
-      console.error('usage: npm run sandbox -- <serve|demo>');
+      console.error('usage: npm run sandbox -- <serve|demo|reset>');
       console.error('  serve  run the WeCom sandbox (SANDBOX_PORT, SANDBOX_HOST, FENJI_CALLBACK_URL, LOG_FORMAT)');
       console.error('  demo   drive a running sandbox (SANDBOX_URL): one rep, two customers, one question');
+      console.error('  reset  start the sandbox corp and Fenji\'s data (REDIS_KEY_PREFIX) over; Fenji must be stopped');
       process.exit(2);
   }
 }

@@ -81,4 +81,43 @@ describe('the demo, a restart, the demo again', () => {
     expect(sync.output).toContain('客户 contacts 2 · 关系 relations 2');
     expect(sync.output).toContain('标记删除 marked removed 0');
   });
+
+  it('npm run sandbox -- reset refuses while Fenji runs, and touches nothing', async () => {
+    const reset = await run('src/sandbox/cli.ts', ['reset'], { ...env, PORT: String(fenji.port), SANDBOX_PORT: new URL(fenji.sandboxUrl).port });
+    expect(reset.code, reset.output).toBe(1);
+    expect(reset.output.trim().split('\n')).toHaveLength(1);
+    expect(reset.output).toMatch(/Fenji is running .*stop it first/);
+    expect(await storedContacts(redis, prefix)).toHaveLength(2);
+  });
+
+  it('with Fenji stopped, it starts both over: the sandbox corp and Fenji\'s data under its key prefix (only)', async () => {
+    const { port } = fenji;
+    const sandboxPort = new URL(fenji.sandboxUrl).port;
+    await fenji.stop();
+    const neighbour = `${prefix}-other:keep`;
+    await redis.set(neighbour, 'another deployment on the same Redis');
+    const reset = await run('src/sandbox/cli.ts', ['reset'], { ...env, PORT: String(port), SANDBOX_PORT: sandboxPort });
+    expect(reset.code, reset.output).toBe(0);
+    expect(reset.output).toMatch(/沙箱.*sandbox.*1 rep.*2 customers/);
+    expect(reset.output).toMatch(new RegExp(`Fenji.*\\d+ keys under "${prefix}:"`));
+    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    expect(await redis.get(neighbour)).not.toBeNull();
+
+    fenji = await startFenji({ env });
+    const state = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
+    expect(state).toMatchObject({ reps: [], contacts: [], relations: [], tagGroups: [] });
+    const fresh = await demo();
+    expect(fresh.code, fresh.output).toBe(0);
+    expect(fresh.output).toContain('新建 seeded');
+    await fenji.waitForLog(() => mirrored() >= 2);
+    expect(fenji.logs.filter((l) => l['msg'] === 'job failed, will retry')).toEqual([]);
+    await redis.del(neighbour);
+  });
+
+  it('refuses in WeCom mode: it would delete the data of a real corp', async () => {
+    const reset = await run('src/sandbox/cli.ts', ['reset'], { ...env, WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) });
+    expect(reset.code, reset.output).toBe(1);
+    expect(reset.output).toMatch(/sandbox mode only/);
+    expect((await redis.keys(`${prefix}:*`)).length).toBeGreaterThan(0);
+  });
 });
