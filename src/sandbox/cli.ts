@@ -3,6 +3,7 @@ import { createLogger } from '../shared/logger.ts';
 import { callControl } from './client.ts';
 import type { DeliveryResult } from './sender.ts';
 import { sandboxStateFile } from './persistence.ts';
+import { followUpsDemo } from './demo-followups.ts';
 import { resetSandboxAndFenji } from './reset.ts';
 import { startSandbox } from './server.ts';
 import type { StateSnapshot } from './snapshot.ts';
@@ -111,13 +112,14 @@ async function main(): Promise<void> {
     case 'serve':
       return serve();
     case 'demo':
-      return demo();
+      return process.argv[3] === 'followups' ? runCli(followUpsDemo) : demo();
     case 'reset':
       return runCli(resetSandboxAndFenji);
     default:
-      console.error('usage: npm run sandbox -- <serve|demo|reset>');
+      console.error('usage: npm run sandbox -- <serve|demo [followups]|reset>');
       console.error('  serve  run the WeCom sandbox (SANDBOX_PORT, SANDBOX_HOST, FENJI_CALLBACK_URL, LOG_FORMAT)');
       console.error('  demo   drive a running sandbox (SANDBOX_URL): one rep, two customers, one question');
+      console.error('  demo followups  then the follow-up push, played now on a demo clock (sandbox mode)');
       console.error('  reset  start the sandbox corp and Fenji\'s data (REDIS_KEY_PREFIX) over; Fenji must be stopped');
       process.exit(2);
   }
