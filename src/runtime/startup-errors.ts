@@ -1,5 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { ConfigError } from '../shared/errors.ts';
+import { AppError, ConfigError } from '../shared/errors.ts';
+
+/** AppErrors whose message already says what to do: shown as they are. */
+const SELF_EXPLAINING = new Set(['sandbox_state_unreadable']);
 
 /**
  * Makes sure DATA_DIR exists and Fenji may write in it, before anything starts: the spool
@@ -29,6 +32,7 @@ export function startupFailureLine(err: unknown, ports: PortVariables = {}): str
   if (err instanceof ConfigError) {
     return err.problems.length === 1 ? `Invalid configuration: ${err.problems[0]}` : err.message;
   }
+  if (err instanceof AppError && SELF_EXPLAINING.has(err.code)) return err.message;
   const { code, port, syscall } = (err ?? {}) as NodeJS.ErrnoException & { port?: number };
   if (syscall === 'listen' && (code === 'EADDRINUSE' || code === 'EACCES')) {
     const name = Object.entries(ports).find(([, p]) => p === port)?.[0] ?? 'port';

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { AppError } from '../shared/errors.ts';
 import type { StateSnapshot } from './snapshot.ts';
 
 /** What survives a restart: the corp, and the access_tokens it handed out. */
@@ -17,7 +18,7 @@ export function sandboxStateFile(dataDir: string): string {
 
 /**
  * Reads a saved corp; undefined when there is none yet (a first start).
- * @throws Error naming the file when it is not a saved corp (say how to start over).
+ * @throws AppError sandbox_state_unreadable naming the file when it is not a saved corp (and how to start over).
  */
 export function loadSavedCorp(file: string): SavedCorp | undefined {
   let text: string;
@@ -33,7 +34,7 @@ export function loadSavedCorp(file: string): SavedCorp | undefined {
   } catch {
     // Reported below, with what to do.
   }
-  throw new Error(`the sandbox state file ${file} is unreadable: delete it, or run npm run sandbox -- reset`);
+  throw new AppError('sandbox_state_unreadable', `The sandbox state file ${file} is not a saved corp: delete it, or run npm run sandbox -- reset`);
 }
 
 /** Writes the file whole or not at all: a crash mid-write leaves the previous version. */

@@ -54,6 +54,14 @@ describe('a new user\'s first start: one-line errors, never a stack trace', () =
     expectOneLineFailure(run, new RegExp(`^SANDBOX_PORT ${port} is already in use`));
   });
 
+  it('a sandbox state file that is not a saved corp', async () => {
+    const env = await baseEnv();
+    mkdirSync(path.join(env.DATA_DIR, 'sandbox'));
+    writeFileSync(path.join(env.DATA_DIR, 'sandbox', 'state.json'), '{"reps": [');
+    const run = await runMain({ env });
+    expectOneLineFailure(run, /sandbox state file .*state\.json is not a saved corp: delete it, or run npm run sandbox -- reset/);
+  });
+
   it('an unwritable DATA_DIR', async () => {
     // Tests run as root, where permissions do not stop a write: a path under a file does.
     const file = path.join(tmp('file'), 'not-a-dir');
