@@ -31,8 +31,19 @@ describe('environmentWithEnvFile', () => {
     expect(env).toMatchObject({ PORT: '4000', LOG_LEVEL: '', HOST: '127.0.0.1' });
   });
 
+  it('reads FENJI_ENV_FILE instead when set, and refuses it missing (asked for, unlike .env)', () => {
+    const files: Record<string, string> = { '.env': 'PORT=1', 'staging.env': 'PORT=2' };
+    const read = (file: string) => {
+      if (files[file] === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${file}'`), { code: 'ENOENT' });
+      return files[file];
+    };
+    expect(environmentWithEnvFile({}, read)['PORT']).toBe('1');
+    expect(environmentWithEnvFile({ FENJI_ENV_FILE: 'staging.env' }, read)['PORT']).toBe('2');
+    expect(() => environmentWithEnvFile({ FENJI_ENV_FILE: 'nope.env' }, read)).toThrow(/FENJI_ENV_FILE nope\.env cannot be read/);
+  });
+
   it('is the environment alone when there is no .env', () => {
-    const missing = () => {
+    const missing = (): string => {
       throw Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
     };
     expect(environmentWithEnvFile({ PORT: '4000' }, missing)).toEqual({ PORT: '4000' });

@@ -34,19 +34,22 @@ export function parseEnvFile(text: string, name = ENV_FILE): Record<string, stri
 
 /**
  * The environment with the .env file's variables under it: a variable already set in the
- * environment wins (even set empty), as with dotenv and `node --env-file`. No file, no change.
+ * environment wins (even set empty), as with dotenv and `node --env-file`. The file is
+ * FENJI_ENV_FILE if set (then it must exist: it was asked for), else .env if there is one.
  * @throws ConfigError when the file cannot be read or has a malformed line.
  */
 export function environmentWithEnvFile(
   env: Record<string, string | undefined>,
-  readFile: () => string = () => readFileSync(ENV_FILE, 'utf8'),
+  readFile: (file: string) => string = (file) => readFileSync(file, 'utf8'),
 ): Record<string, string | undefined> {
+  const asked = env['FENJI_ENV_FILE'] || undefined;
+  const file = asked ?? ENV_FILE;
   let text: string;
   try {
-    text = readFile();
+    text = readFile(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return env;
-    throw new ConfigError([`${ENV_FILE} cannot be read: ${(err as Error).message}`]);
+    if (!asked && (err as NodeJS.ErrnoException).code === 'ENOENT') return env;
+    throw new ConfigError([`${asked ? `FENJI_ENV_FILE ${file}` : file} cannot be read: ${(err as Error).message}`]);
   }
-  return { ...parseEnvFile(text), ...env };
+  return { ...parseEnvFile(text, file), ...env };
 }

@@ -24,7 +24,8 @@ interface MainOptions {
 function spawnMain(options: MainOptions): { child: ChildProcess; output: { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, ['--import', TSX, ...(options.args ?? [path.join(repoRoot, 'src/main.ts')])], {
     cwd: options.cwd ?? repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_FORMAT: 'json', ...options.env },
+    // Not the repository's .env (a developer's own settings), unless the test brings its own cwd.
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_FORMAT: 'json', ...(options.cwd ? {} : { FENJI_ENV_FILE: '/dev/null' }), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };
