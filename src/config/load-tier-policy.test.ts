@@ -10,10 +10,8 @@ import { loadPolicies } from './load-tier-policy.ts';
 const SHIPPED_FILE = 'config/tiers.jsonc';
 const fixture = parse(readFileSync(TEST_TIERS_FILE, 'utf8')) as Record<string, unknown> & { followUps: Record<string, unknown> & { tiers: Record<string, object> } };
 
-/** The problems loadPolicies reports for the tests' rules with `edit` applied. */
-function problems(edit: (json: typeof fixture) => unknown): string[] {
-  const json = structuredClone(fixture);
-  const text = JSON.stringify(edit(json) ?? json);
+/** The problems loadPolicies reports for a file text, or [] when it loads. */
+function problemsOf(text: string): string[] {
   try {
     loadPolicies('tiers.jsonc', () => text);
   } catch (err) {
@@ -21,6 +19,12 @@ function problems(edit: (json: typeof fixture) => unknown): string[] {
     throw err;
   }
   return [];
+}
+
+/** The problems loadPolicies reports for the tests' rules with `edit` applied. */
+function problems(edit: (json: typeof fixture) => unknown): string[] {
+  const json = structuredClone(fixture);
+  return problemsOf(JSON.stringify(edit(json) ?? json));
 }
 
 /** Test sources: src/**\/*.test.ts and everything under tests/. */
@@ -96,19 +100,8 @@ describe('loadPolicies: follow-ups', () => {
 });
 
 describe('loadPolicies: a mistyped file', () => {
-  /** The problems for a file text, or [] when it loads. */
-  function problemsOf(text: string): string[] {
-    try {
-      loadPolicies('tiers.jsonc', () => text);
-    } catch (err) {
-      if (err instanceof ConfigError) return err.problems;
-      throw err;
-    }
-    return [];
-  }
-
   it('names the line and column of a JSONC syntax error', () => {
-    const text = readFileSync(FILE, 'utf8').replace('"paidWithinDays": 365 }', '"paidWithinDays" 365 }');
+    const text = readFileSync(TEST_TIERS_FILE, 'utf8').replace('"paidWithinDays": 365 }', '"paidWithinDays" 365 }');
     const line = text.split('\n').findIndex((l) => l.includes('"paidWithinDays" 365')) + 1;
     const column = text.split('\n')[line - 1]!.indexOf('365') + 1;
     expect(problemsOf(text)[0]).toBe(`tiers.jsonc:${line}:${column}: ColonExpected`);

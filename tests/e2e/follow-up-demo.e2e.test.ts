@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
@@ -6,20 +5,7 @@ import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.
 import type { StateSnapshot } from '../../src/sandbox/snapshot.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
-import { repoRoot } from '../helpers/run-main.ts';
-
-/** `npm run sandbox -- <args>` to its end; stdout and stderr together. */
-function sandboxCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts', ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', FENJI_ENV_FILE: '/dev/null', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
-}
+import { runScript } from '../helpers/run-main.ts';
 
 /**
  * Issue 7 item 16: the follow-up push, Fenji's main feature, played in a minute instead of
@@ -42,11 +28,11 @@ describe('npm run sandbox -- demo followups', () => {
   });
 
   it('makes the demo customers due, creates the tasks, confirms them as the rep, and shows who got what and how Fenji recorded it', async () => {
-    const first = await sandboxCli(['demo'], env);
+    const first = await runScript('src/sandbox/cli.ts', ['demo'], env);
     expect(first.code, first.output).toBe(0);
     await fenji.waitForLog((l) => l['msg'] === 'kf messages synced' && l['added'] === 1);
 
-    const story = await sandboxCli(['demo', 'followups'], env);
+    const story = await runScript('src/sandbox/cli.ts', ['demo', 'followups'], env);
     expect(story.code, story.output).toBe(0);
     const state = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
     // One task per tier from 张伟: 李娜 asked the price (B), 王芳 was only added (C).
@@ -71,7 +57,7 @@ describe('npm run sandbox -- demo followups', () => {
   });
 
   it('refuses in WeCom mode, in one line', async () => {
-    const run = await sandboxCli(['demo', 'followups'], { ...env, WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) });
+    const run = await runScript('src/sandbox/cli.ts', ['demo', 'followups'], { ...env, WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) });
     expect(run.code).toBe(1);
     expect(run.output.trim().split('\n')).toHaveLength(1);
     expect(run.output).toMatch(/sandbox mode only/);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,20 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateSnapshot } from '../../src/sandbox/snapshot.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { connectTestRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
-import { repoRoot } from '../helpers/run-main.ts';
-
-/** Runs a tsx script to its end, as `npm run …` would; stdout and stderr together. */
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', FENJI_ENV_FILE: '/dev/null', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
-}
+import { runScript } from '../helpers/run-main.ts';
 
 /** Fenji's stored contacts (their records, not the orders or history keys beside them). */
 async function storedContacts(redis: Redis, prefix: string): Promise<string[]> {
@@ -46,7 +32,7 @@ describe('the demo, a restart, the demo again', () => {
     await fenji?.stop();
     redis?.disconnect();
   });
-  const demo = () => run('src/sandbox/cli.ts', ['demo'], { SANDBOX_URL: fenji.sandboxUrl });
+  const demo = () => runScript('src/sandbox/cli.ts', ['demo'], { SANDBOX_URL: fenji.sandboxUrl });
   const mirrored = () => fenji.logs.filter((l) => l['msg'] === 'tier tag mirrored to WeCom').length;
 
   it('first run: a rep, two customers, one question', async () => {
@@ -76,14 +62,14 @@ describe('the demo, a restart, the demo again', () => {
   });
 
   it('npm run sync then finds every customer still there (none marked removed)', async () => {
-    const sync = await run('src/cli/sync.ts', [], { ...env, SANDBOX_PORT: new URL(fenji.sandboxUrl).port });
+    const sync = await runScript('src/cli/sync.ts', [], { ...env, SANDBOX_PORT: new URL(fenji.sandboxUrl).port });
     expect(sync.code, sync.output).toBe(0);
     expect(sync.output).toContain('客户 contacts 2 · 关系 relations 2');
     expect(sync.output).toContain('标记删除 marked removed 0');
   });
 
   it('npm run sandbox -- reset refuses while Fenji runs, and touches nothing', async () => {
-    const reset = await run('src/sandbox/cli.ts', ['reset'], { ...env, PORT: String(fenji.port), SANDBOX_PORT: new URL(fenji.sandboxUrl).port });
+    const reset = await runScript('src/sandbox/cli.ts', ['reset'], { ...env, PORT: String(fenji.port), SANDBOX_PORT: new URL(fenji.sandboxUrl).port });
     expect(reset.code, reset.output).toBe(1);
     expect(reset.output.trim().split('\n')).toHaveLength(1);
     expect(reset.output).toMatch(/Fenji is running .*stop it first/);
@@ -96,7 +82,7 @@ describe('the demo, a restart, the demo again', () => {
     await fenji.stop();
     const neighbour = `${prefix}-other:keep`;
     await redis.set(neighbour, 'another deployment on the same Redis');
-    const reset = await run('src/sandbox/cli.ts', ['reset'], { ...env, PORT: String(port), SANDBOX_PORT: sandboxPort });
+    const reset = await runScript('src/sandbox/cli.ts', ['reset'], { ...env, PORT: String(port), SANDBOX_PORT: sandboxPort });
     expect(reset.code, reset.output).toBe(0);
     expect(reset.output).toMatch(/沙箱.*sandbox.*1 rep.*2 customers/);
     expect(reset.output).toMatch(new RegExp(`Fenji.*\\d+ keys under "${prefix}:"`));
@@ -115,7 +101,7 @@ describe('the demo, a restart, the demo again', () => {
   });
 
   it('refuses in WeCom mode: it would delete the data of a real corp', async () => {
-    const reset = await run('src/sandbox/cli.ts', ['reset'], { ...env, WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) });
+    const reset = await runScript('src/sandbox/cli.ts', ['reset'], { ...env, WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) });
     expect(reset.code, reset.output).toBe(1);
     expect(reset.output).toMatch(/sandbox mode only/);
     expect((await redis.keys(`${prefix}:*`)).length).toBeGreaterThan(0);

@@ -79,3 +79,16 @@ export async function startMain(options: MainOptions): Promise<RunningMain> {
   }
   return running;
 }
+
+/** Runs a tsx script of this repository to its end, as `npm run …` would; stdout and stderr together. */
+export function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', TSX, script, ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', FENJI_ENV_FILE: '/dev/null', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+}
