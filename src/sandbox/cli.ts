@@ -1,4 +1,5 @@
 import { runCli } from '../cli/run-cli.ts';
+import { environmentWithEnvFile } from '../config/env-file.ts';
 import { createLogger } from '../shared/logger.ts';
 import { callControl } from './client.ts';
 import type { DeliveryResult } from './sender.ts';
@@ -55,7 +56,9 @@ function describe(delivery: DeliveryResult | null): string {
 
 /** Drives a running sandbox through a first-run story: one rep, two customers, one question. */
 async function demo(): Promise<void> {
-  const base = process.env['SANDBOX_URL'] ?? DEFAULT_SANDBOX_URL;
+  // The sandbox Fenji started: SANDBOX_PORT may be set in .env, as for npm start.
+  const env = environmentWithEnvFile(process.env);
+  const base = env['SANDBOX_URL'] ?? (env['SANDBOX_PORT'] ? `http://127.0.0.1:${env['SANDBOX_PORT']}` : DEFAULT_SANDBOX_URL);
   try {
     await callControl(base, 'GET', 'health', undefined, { signal: AbortSignal.timeout(3000) });
   } catch {

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
@@ -28,7 +30,10 @@ describe('npm run sandbox -- demo followups', () => {
   });
 
   it('makes the demo customers due, creates the tasks, confirms them as the rep, and shows who got what and how Fenji recorded it', async () => {
-    const first = await runScript('src/sandbox/cli.ts', ['demo'], env);
+    // The first story finds Fenji's sandbox from .env, as npm start did (no SANDBOX_URL).
+    const envFile = path.join(fenji.dataDir, 'demo.env');
+    writeFileSync(envFile, `SANDBOX_PORT=${env['SANDBOX_PORT']}\n`);
+    const first = await runScript('src/sandbox/cli.ts', ['demo'], { FENJI_ENV_FILE: envFile });
     expect(first.code, first.output).toBe(0);
     await fenji.waitForLog((l) => l['msg'] === 'kf messages synced' && l['added'] === 1);
 
