@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/adapters/redis/local-redis-server.ts';
 import { repoRoot, runMain, startMain, type MainRun } from '../helpers/run-main.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { TEST_TIERS_FILE } from '../helpers/tier-rules.ts';
 
 const tmp = (label: string) => mkdtempSync(path.join(os.tmpdir(), `fenji-${label}-`));
 
@@ -75,7 +76,7 @@ describe('LOG_FORMAT=pretty where pino-pretty is not installed (a production ins
   /** A copy of the app whose node_modules holds every package but pino-pretty (a devDependency). */
   function productionTree(): string {
     const dir = tmp('prod');
-    for (const part of ['src', 'config']) cpSync(path.join(repoRoot, part), path.join(dir, part), { recursive: true });
+    cpSync(path.join(repoRoot, 'src'), path.join(dir, 'src'), { recursive: true });
     for (const file of ['package.json', 'tsconfig.json']) cpSync(path.join(repoRoot, file), path.join(dir, file));
     mkdirSync(path.join(dir, 'node_modules'));
     for (const name of readdirSync(path.join(repoRoot, 'node_modules'))) {
@@ -86,7 +87,7 @@ describe('LOG_FORMAT=pretty where pino-pretty is not installed (a production ins
 
   it('starts, logging JSON, with one warning line that says how to get pretty logs', async () => {
     const cwd = productionTree();
-    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('pretty'), HOST: '127.0.0.1', DATA_DIR: tmp('data'), SANDBOX_PORT: String(await freePort()), PORT: String(await freePort()), LOG_FORMAT: 'pretty' };
+    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('pretty'), HOST: '127.0.0.1', DATA_DIR: tmp('data'), SANDBOX_PORT: String(await freePort()), PORT: String(await freePort()), LOG_FORMAT: 'pretty', FENJI_TIERS_FILE: TEST_TIERS_FILE };
     // The copy's own entry, so pino-pretty is looked for from the copy's node_modules.
     const fenji = await startMain({ cwd, env, args: ['src/main.ts'] });
     await fenji.stop();
@@ -115,7 +116,7 @@ describe('.env (as .env.example invites)', () => {
       `REDIS_URL=${testRedisUrl()}`,
       `REDIS_KEY_PREFIX=${uniquePrefix('dotenv')}`,
       `DATA_DIR=${tmp('data')}`,
-      `FENJI_TIERS_FILE=${path.join(repoRoot, 'config/tiers.jsonc')}`,
+      `FENJI_TIERS_FILE=${TEST_TIERS_FILE}`,
     ].join('\n'));
     const fenji = await startMain({ cwd, env: { PORT: String(envPort) } });
     try {

@@ -8,6 +8,7 @@ import type { StateSnapshot } from '../../src/sandbox/snapshot.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { runScript } from '../helpers/run-main.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 
 /**
  * Issue 7 item 16: the follow-up push, Fenji's main feature, played in a minute instead of
@@ -56,7 +57,7 @@ describe('npm run sandbox -- demo followups', () => {
       expect(story.output).toMatch(new RegExp(`${name}.*${tier} `));
     }
     expect(story.output).toContain('推送已记录 push recorded');
-    expect(story.output).toContain('您好，之前聊到的方案您考虑得怎么样了');
+    expect(story.output).toContain(testPolicies.followUps.tiers.B.text);
     // Fenji's own schedule runs on: the demo queued nothing on its follow-up queue.
     expect(fenji.logs.filter((l) => l['msg'] === 'follow-up task done')).toEqual([]);
   });

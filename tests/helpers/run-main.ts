@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TEST_TIERS_FILE } from './tier-rules.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** tsx by absolute path, so Fenji can run from another working directory (a user's own). */
@@ -24,8 +25,9 @@ interface MainOptions {
 function spawnMain(options: MainOptions): { child: ChildProcess; output: { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, ['--import', TSX, ...(options.args ?? [path.join(repoRoot, 'src/main.ts')])], {
     cwd: options.cwd ?? repoRoot,
-    // Not the repository's .env (a developer's own settings), unless the test brings its own cwd.
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_FORMAT: 'json', ...(options.cwd ? {} : { FENJI_ENV_FILE: '/dev/null' }), ...options.env },
+    // In the repository: not its .env (a developer's own settings), and the tests' tier rules.
+    // A test that brings its own cwd sets up what it needs there.
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_FORMAT: 'json', ...(options.cwd ? {} : { FENJI_ENV_FILE: '/dev/null', FENJI_TIERS_FILE: TEST_TIERS_FILE }), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };
@@ -84,7 +86,7 @@ export async function startMain(options: MainOptions): Promise<RunningMain> {
 export function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', TSX, script, ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', FENJI_ENV_FILE: '/dev/null', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', FENJI_ENV_FILE: '/dev/null', FENJI_TIERS_FILE: TEST_TIERS_FILE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
