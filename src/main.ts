@@ -2,7 +2,9 @@ import { once as nextEvent } from 'node:events';
 import type { Server } from 'node:http';
 import { warnAboutRedisSetup } from './adapters/redis/connections.ts';
 import { RedisServerMissingError, type LocalRedis } from './adapters/redis/local-redis-server.ts';
+import { environmentWithEnvFile } from './config/env-file.ts';
 import { loadConfig, type Config } from './config/load-config.ts';
+import { loadPolicies } from './config/load-tier-policy.ts';
 import { createContainer, type Container } from './container.ts';
 import { createApp } from './http/app.ts';
 import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
@@ -11,26 +13,38 @@ import { CONTACT_SYNC_CRON, upsertContactSyncSchedule } from './jobs/contacts-sy
 import { upsertValueSchedule, VALUE_CRON } from './jobs/value-worker.ts';
 import { ensureRedis } from './runtime/ensure-redis.ts';
 import { parseRoles, type Role } from './runtime/roles.ts';
+import { ensureWritableDataDir, startupFailureLine, type PortVariables } from './runtime/startup-errors.ts';
+import { sandboxStateFile } from './sandbox/persistence.ts';
 import { startSandbox } from './sandbox/server.ts';
 import { decodeAESKey } from './wecom/cipher.ts';
 import { ConfigError } from './shared/errors.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 
+/** What start-up has started, stopped in reverse on shutdown or a start-up failure. */
+const stops: (() => Promise<unknown>)[] = [];
+/** Named in a one-line error when a port is taken. */
+let ports: PortVariables = {};
+
 async function main(): Promise<void> {
   let config: Config;
   let roles: Set<Role>;
   try {
-    config = loadConfig(process.env);
+    // .env (as .env.example invites) under the environment: what is already set wins.
+    config = loadConfig(environmentWithEnvFile(process.env));
     roles = parseRoles(process.argv.slice(2));
+    // Before anything starts (the auto-started Redis first): a typo in the tier rules or
+    // an unusable DATA_DIR must stop Fenji without leaving a redis-server behind.
+    loadPolicies(config.tiersFile);
+    ensureWritableDataDir(config.dataDir);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      console.error(startupFailureLine(err));
       process.exit(1);
     }
     throw err;
   }
+  ports = config.sandbox.inProcess ? { PORT: config.http.port, SANDBOX_PORT: config.sandbox.port } : { PORT: config.http.port };
   const log = createLogger({ level: config.log.level, pretty: config.log.pretty, role: [...roles].join(',') });
-  const stops: (() => Promise<unknown>)[] = [];
   const shutdown = once(async (signal: string) => {
     log.info({ signal }, 'shutting down');
     // Closing waits on Redis (workers finish their jobs); if Redis is gone, don't hang.
@@ -70,9 +84,12 @@ async function main(): Promise<void> {
       port: config.sandbox.port,
       callbackUrl: `http://127.0.0.1:${config.http.port}/wecom/callback`,
       log: log.child({ component: 'sandbox' }),
+      stateFile: sandboxStateFile(config.dataDir),
     });
     stops.push(() => sandbox.close());
-    await forgetLastSandboxCorp(container).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not clear the last sandbox run\'s WeCom caches'));
+    // The corp is kept under DATA_DIR across restarts; only a new one (first start, or after
+    // npm run sandbox -- reset) makes what Redis remembers of the last one stale.
+    if (!sandbox.restored) await forgetLastSandboxCorp(container).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not clear the last sandbox run\'s WeCom caches'));
     log.info({ sandbox: sandbox.url }, 'no WeCom credentials set: running against the local WeCom sandbox (see README)');
   } else if (config.mode === 'sandbox') {
     log.info({ sandbox: config.wecom.apiBase }, 'no WeCom credentials set: using the WeCom sandbox service');
@@ -92,8 +109,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * The in-process sandbox is a new, empty corp on every start: what Redis remembers of the
- * last one (its access_token, its tier tag ids) would only earn a 40014 and a 40068.
+ * A new, empty sandbox corp (no saved state under DATA_DIR): what Redis remembers of an
+ * earlier one (its access_token, its tier tag ids) would only earn a 40014 and a 40068.
  */
 async function forgetLastSandboxCorp(container: Container): Promise<void> {
   const { config, keys, producer } = container;
@@ -165,4 +182,10 @@ function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args:
   return (...args) => (running ??= fn(...args));
 }
 
-await main();
+await main().catch(async (err: unknown) => {
+  const line = startupFailureLine(err, ports);
+  if (line === undefined) throw err;
+  console.error(line);
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  process.exit(1);
+});

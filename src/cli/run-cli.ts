@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { LocalRedis } from '../adapters/redis/local-redis-server.ts';
+import { environmentWithEnvFile } from '../config/env-file.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
 import { createContainer, type Container } from '../container.ts';
 import { ensureRedis } from '../runtime/ensure-redis.ts';
@@ -19,7 +20,7 @@ export class CliError extends Error {}
 /**
  * Runs a command-line tool (`npm run sync`, `npm run import`) against the same config,
  * Redis and container as Fenji, then exits: 0 when `main` resolves, 1 with one line
- * (`✗ reason`) otherwise. The one CLI file that reads process.env. Logs go at `warn`
+ * (`✗ reason`) otherwise. The one CLI file that reads process.env (and .env, like `npm start`). Logs go at `warn`
  * unless LOG_LEVEL is set, so the tool's own lines stay readable.
  */
 export async function runCli(main: (ctx: CliContext) => Promise<void>): Promise<never> {
@@ -27,8 +28,9 @@ export async function runCli(main: (ctx: CliContext) => Promise<void>): Promise<
   let localRedis: LocalRedis | undefined;
   let container: Container | undefined;
   try {
-    const config = loadConfig(process.env);
-    const log = createLogger({ level: process.env['LOG_LEVEL'] ? config.log.level : 'warn', pretty: config.log.pretty });
+    const env = environmentWithEnvFile(process.env);
+    const config = loadConfig(env);
+    const log = createLogger({ level: env['LOG_LEVEL'] ? config.log.level : 'warn', pretty: config.log.pretty });
     localRedis = await ensureRedis(config, log);
     container = createContainer(config, log);
     // The producer connection fails fast while not connected: wait until it is.

@@ -10,10 +10,8 @@ import { loadPolicies } from './load-tier-policy.ts';
 const SHIPPED_FILE = 'config/tiers.jsonc';
 const fixture = parse(readFileSync(TEST_TIERS_FILE, 'utf8')) as Record<string, unknown> & { followUps: Record<string, unknown> & { tiers: Record<string, object> } };
 
-/** The problems loadPolicies reports for the tests' rules with `edit` applied. */
-function problems(edit: (json: typeof fixture) => unknown): string[] {
-  const json = structuredClone(fixture);
-  const text = JSON.stringify(edit(json) ?? json);
+/** The problems loadPolicies reports for a file text, or [] when it loads. */
+function problemsOf(text: string): string[] {
   try {
     loadPolicies('tiers.jsonc', () => text);
   } catch (err) {
@@ -21,6 +19,12 @@ function problems(edit: (json: typeof fixture) => unknown): string[] {
     throw err;
   }
   return [];
+}
+
+/** The problems loadPolicies reports for the tests' rules with `edit` applied. */
+function problems(edit: (json: typeof fixture) => unknown): string[] {
+  const json = structuredClone(fixture);
+  return problemsOf(JSON.stringify(edit(json) ?? json));
 }
 
 /** Test sources: src/**\/*.test.ts and everything under tests/. */
@@ -92,5 +96,30 @@ describe('loadPolicies: follow-ups', () => {
     const json = structuredClone(fixture);
     delete json.followUps['confirmWithinDays'];
     expect(loadPolicies('tiers.jsonc', () => JSON.stringify(json)).followUps.confirmWithinDays).toBe(3);
+  });
+});
+
+describe('loadPolicies: a mistyped file', () => {
+  it('names the line and column of a JSONC syntax error', () => {
+    const text = readFileSync(TEST_TIERS_FILE, 'utf8').replace('"paidWithinDays": 365 }', '"paidWithinDays" 365 }');
+    const line = text.split('\n').findIndex((l) => l.includes('"paidWithinDays" 365')) + 1;
+    const column = text.split('\n')[line - 1]!.indexOf('365') + 1;
+    expect(problemsOf(text)[0]).toBe(`tiers.jsonc:${line}:${column}: ColonExpected`);
+  });
+
+  it('refuses a misspelled key, naming the nearest known key', () => {
+    expect(problems((j) => void (j.followUps.tiers['A'] = { everyDay: 30, text: '你好' }))).toContain(
+      'tiers.jsonc: followUps.tiers.A.everyDay: unknown key; did you mean everyDays?',
+    );
+    expect(problems((j) => void ((j.followUps as Record<string, unknown>)['sendWindows'] = { from: '10:00', to: '12:00' }))).toEqual([
+      'tiers.jsonc: followUps.sendWindows: unknown key; did you mean sendWindow?',
+    ]);
+    expect(problems((j) => void (j['hysterisis'] = { graceDays: 3 }))).toEqual(['tiers.jsonc: hysterisis: unknown key; did you mean hysteresis?']);
+  });
+
+  it('refuses an unknown key with nothing close, listing the known ones', () => {
+    expect(problems((j) => void ((j['value'] as Record<string, unknown>)['colour'] = 'red'))).toEqual([
+      'tiers.jsonc: value.colour: unknown key (known: weights, creditZeroAtDaysLate, split)',
+    ]);
   });
 });

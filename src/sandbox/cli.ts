@@ -1,11 +1,16 @@
+import { runCli } from '../cli/run-cli.ts';
+import { environmentWithEnvFile } from '../config/env-file.ts';
 import { createLogger } from '../shared/logger.ts';
 import { callControl } from './client.ts';
 import type { DeliveryResult } from './sender.ts';
+import { sandboxStateFile } from './persistence.ts';
+import { followUpsDemo } from './demo-followups.ts';
+import { resetSandboxAndFenji } from './reset.ts';
 import { startSandbox } from './server.ts';
 import type { StateSnapshot } from './snapshot.ts';
 
 /**
- * `npm run sandbox -- <serve|demo>`. The only sandbox file that reads process.env: the
+ * `npm run sandbox -- <serve|demo|reset>`. The only sandbox file that reads process.env: the
  * rest take options, so tests and Fenji's in-process start configure them directly.
  */
 
@@ -23,6 +28,7 @@ async function serve(): Promise<void> {
     host: process.env['SANDBOX_HOST'] ?? '127.0.0.1',
     callbackUrl: process.env['FENJI_CALLBACK_URL'] ?? DEFAULT_CALLBACK_URL,
     log,
+    stateFile: sandboxStateFile(process.env['DATA_DIR'] ?? './data'),
   });
   console.log(`WeCom 沙箱已启动 sandbox running at ${sandbox.url} → callbacks to ${sandbox.sender?.callbackUrl}`);
   const stop = (): void => {
@@ -50,7 +56,9 @@ function describe(delivery: DeliveryResult | null): string {
 
 /** Drives a running sandbox through a first-run story: one rep, two customers, one question. */
 async function demo(): Promise<void> {
-  const base = process.env['SANDBOX_URL'] ?? DEFAULT_SANDBOX_URL;
+  // The sandbox Fenji started: SANDBOX_PORT may be set in .env, as for npm start.
+  const env = environmentWithEnvFile(process.env);
+  const base = env['SANDBOX_URL'] ?? (env['SANDBOX_PORT'] ? `http://127.0.0.1:${env['SANDBOX_PORT']}` : DEFAULT_SANDBOX_URL);
   try {
     await callControl(base, 'GET', 'health', undefined, { signal: AbortSignal.timeout(3000) });
   } catch {
@@ -72,18 +80,18 @@ async function demo(): Promise<void> {
   }
   console.log(`[1/4] 销售就绪 rep ready: 张伟 (zhangwei) ${seeded ? '— 新建 seeded' : '— 已存在 already there'}`);
 
-  // Re-running the demo re-adds the same customers rather than creating new ones.
-  const existing = (name: string) => state.contacts.find((c) => c.name === name)?.external_userid;
+  // The sandbox keeps its corp across restarts (DATA_DIR), as Fenji keeps its data: a
+  // second run finds the customers it added and says so, rather than adding them twice.
   const results: Step[] = [];
   const ids: Record<string, string> = {};
   for (const [i, name] of ['李娜', '王芳'].entries()) {
-    const id = existing(name);
-    const added = await post<Step & { contact: { external_userid: string } }>('simulate/add-contact', {
-      userid: 'zhangwei',
-      name,
-      state: 'demo',
-      ...(id ? { external_userid: id } : {}),
-    });
+    const known = state.contacts.find((c) => c.name === name && state.relations.some((r) => r.userid === 'zhangwei' && r.external_userid === c.external_userid));
+    if (known) {
+      ids[name] = known.external_userid;
+      console.log(`[${i + 2}/4] 客户已存在 already there: ${name} (${known.external_userid}) → 张伟 · 未重复添加 not added again`);
+      continue;
+    }
+    const added = await post<Step & { contact: { external_userid: string } }>('simulate/add-contact', { userid: 'zhangwei', name, state: 'demo' });
     ids[name] = added.contact.external_userid;
     results.push(added);
     console.log(`[${i + 2}/4] 客户添加销售 customer added rep: ${name} → 张伟 · ${describe(added.delivery)}`);
@@ -107,11 +115,15 @@ async function main(): Promise<void> {
     case 'serve':
       return serve();
     case 'demo':
-      return demo();
+      return process.argv[3] === 'followups' ? runCli(followUpsDemo) : demo();
+    case 'reset':
+      return runCli(resetSandboxAndFenji);
     default:
-      console.error('usage: npm run sandbox -- <serve|demo>');
+      console.error('usage: npm run sandbox -- <serve|demo [followups]|reset>');
       console.error('  serve  run the WeCom sandbox (SANDBOX_PORT, SANDBOX_HOST, FENJI_CALLBACK_URL, LOG_FORMAT)');
       console.error('  demo   drive a running sandbox (SANDBOX_URL): one rep, two customers, one question');
+      console.error('  demo followups  then the follow-up push, played now on a demo clock (sandbox mode)');
+      console.error('  reset  start the sandbox corp and Fenji\'s data (REDIS_KEY_PREFIX) over; Fenji must be stopped');
       process.exit(2);
   }
 }

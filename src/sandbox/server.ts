@@ -10,6 +10,7 @@ import { FaultInjector } from './faults.ts';
 import { sendJson } from './http.ts';
 import { ConcurrencyGate, PathRateLimiter } from './limits.ts';
 import { normalizeApiPath } from './paths.ts';
+import { CorpSaver, loadSavedCorp } from './persistence.ts';
 import { CallRecorder } from './recorder.ts';
 import { createCallbackSender, type CallbackSender, type CallbackSenderOptions } from './sender.ts';
 import { Simulator } from './simulate.ts';
@@ -41,6 +42,11 @@ export interface SandboxOptions {
   maxRecordedCalls?: number;
   log?: Logger;
   clock?: Clock;
+  /**
+   * Where the corp is kept across restarts (e.g. DATA_DIR/sandbox/state.json): loaded at
+   * start, saved shortly after each change and on close. Unset: a new, empty corp each start.
+   */
+  stateFile?: string;
 }
 
 /** A running sandbox. */
@@ -53,6 +59,8 @@ export interface Sandbox {
   calls: CallRecorder;
   tokens: TokenStore;
   simulate: Simulator;
+  /** True when the corp was loaded from `stateFile` (the same corp as before the restart). */
+  restored: boolean;
   /** The current callback sender; undefined while no callback URL is set. */
   readonly sender: CallbackSender | undefined;
   /** Points callbacks somewhere else (or nowhere), e.g. once Fenji knows its own port. */
@@ -78,6 +86,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...normalizeKeys(options.concurrencyLimits ?? {}),
   });
   const latency = { ...DEFAULT_LATENCY_MS, ...normalizeKeys(options.latencyMs ?? {}) };
+  const saved = options.stateFile ? loadSavedCorp(options.stateFile) : undefined;
+  if (saved) {
+    state.restore(saved.state);
+    tokens.restore(saved.tokens);
+  }
+  const saver = options.stateFile
+    ? new CorpSaver(options.stateFile, () => ({ version: 1, state: state.snapshot(), tokens: tokens.export() }), log)
+    : undefined;
 
   let sender: CallbackSender | undefined;
   const setCallbackUrl = (url: string | undefined): void => {
@@ -98,7 +114,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sandbox.local');
-    const done = url.pathname.startsWith('/_sandbox/') ? control(req, res, url) : handleApiCall(pipeline, req, res, url);
+    const isControl = url.pathname.startsWith('/_sandbox/');
+    // Any WeCom call may change the corp (even a GET: gettoken); control GETs only read.
+    if (saver && !(isControl && req.method === 'GET')) res.once('finish', () => saver.changed());
+    const done = isControl ? control(req, res, url) : handleApiCall(pipeline, req, res, url);
     done.catch((error: unknown) => {
       log.error({ err: error, path: url.pathname }, 'sandbox request failed');
       if (!res.headersSent) {
@@ -113,16 +132,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, callbackUrl: options.callbackUrl ?? null }, 'WeCom sandbox listening');
+  log.info({ url, callbackUrl: options.callbackUrl ?? null, stateFile: options.stateFile ?? null, restored: saved !== undefined }, 'WeCom sandbox listening');
 
   return {
-    url, port, state, faults, calls, tokens, simulate, setCallbackUrl,
+    url, port, state, faults, calls, tokens, simulate, setCallbackUrl, restored: saved !== undefined,
     get sender() {
       return sender;
     },
     close: () =>
       new Promise<void>((resolve) => {
         sender?.close();
+        saver?.flush();
         server.close(() => resolve());
         // Keep-alive sockets (undici's pool) would otherwise hold close() open.
         server.closeAllConnections();

@@ -68,6 +68,25 @@ export class SandboxState {
     return snapshotState(this);
   }
 
+  /** Replaces everything with a snapshot's copy (a corp saved before a restart). */
+  restore(saved: StateSnapshot): void {
+    this.reset();
+    this.kfAccounts.clear();
+    const copy = structuredClone(saved);
+    for (const rep of copy.reps) this.reps.set(rep.userid, rep);
+    for (const contact of copy.contacts) this.contacts.set(contact.external_userid, contact);
+    for (const relation of copy.relations) this.relations.set(relationKey(relation.userid, relation.external_userid), relation);
+    this.tagGroups.push(...copy.tagGroups);
+    for (const account of copy.kfAccounts) this.kfAccounts.set(account.open_kfid, account);
+    this.kfMessages.push(...copy.kfMessages);
+    this.kfSent.push(...copy.kfSent);
+    this.appMessages.push(...copy.appMessages);
+    for (const template of copy.msgTemplates) this.msgTemplates.set(template.msgid, template);
+    for (const code of copy.welcomeCodes) this.welcomeCodes.set(code.code, code);
+    // Cursors point into the kf log: it goes on from its last sequence number.
+    this.kfSeq = this.kfMessages.reduce((max, m) => Math.max(max, m.seq), 0);
+  }
+
   /** Empties everything and recreates the default kf account. */
   reset(): void {
     this.reps.clear();

@@ -37,6 +37,8 @@ export async function startFenji(options: { env: Record<string, string>; args?: 
       LOG_FORMAT: 'json',
       SANDBOX_PORT: sandboxPort,
       FENJI_TIERS_FILE: TEST_TIERS_FILE,
+      // Not the repository's .env: a developer's own settings must not reach the tests.
+      FENJI_ENV_FILE: '/dev/null',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,7 @@ const timeOfDay = z
 
 /** A daily span [from, to) in local time; it crosses midnight when `to` is earlier than `from`. */
 const dailySpan = z
-  .object({ from: timeOfDay, to: timeOfDay })
+  .strictObject({ from: timeOfDay, to: timeOfDay })
   .refine((s) => s.from !== s.to, { message: 'from and to must differ (use 00:00-24:00 for the whole day)', when: (payload) => payload.issues.length === 0 });
 
 export type DailySpan = z.infer<typeof dailySpan>;
@@ -22,7 +22,7 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
 
 /** One tier's follow-up: every how many days (0 = never), and the message (zh-CN). */
 const tierFollowUp = z
-  .object({
+  .strictObject({
     everyDays: z.number().int('must be a whole number of days').min(0),
     text: z.string(),
   })
@@ -48,8 +48,8 @@ export function inSpan(m: number, span: DailySpan): boolean {
  * text per tier, and when in the day Fenji may create the tasks (FENJI_TIMEZONE).
  */
 export const followUpPolicySchema = z
-  .object({
-    tiers: z.object({ A: tierFollowUp, B: tierFollowUp, C: tierFollowUp, D: tierFollowUp }),
+  .strictObject({
+    tiers: z.strictObject({ A: tierFollowUp, B: tierFollowUp, C: tierFollowUp, D: tierFollowUp }),
     /** When tasks are created each day, so they reach reps at a predictable time. */
     sendWindow: dailySpan,
     /** When no task is ever created, whatever the window says (customers' evenings and nights). */

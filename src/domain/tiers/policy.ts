@@ -1,23 +1,26 @@
 import { z } from 'zod';
 
-/** Tier rules as data (config/tiers.jsonc), validated at start-up. Days, not ms. */
-export const tierPolicySchema = z.object({
-  deal: z.object({ paidWithinDays: z.number().int().positive() }),
-  seed: z.object({
-    messages: z.object({ count: z.number().int().min(1), withinDays: z.number().positive() }),
+/**
+ * Tier rules as data (config/tiers.jsonc), validated at start-up. Days, not ms. Strict
+ * objects: a misspelled key is refused rather than silently ignored (its default would win).
+ */
+export const tierPolicySchema = z.strictObject({
+  deal: z.strictObject({ paidWithinDays: z.number().int().positive() }),
+  seed: z.strictObject({
+    messages: z.strictObject({ count: z.number().int().min(1), withinDays: z.number().positive() }),
     intentKeywords: z.array(z.string().min(1)).min(1),
     intentHoldDays: z.number().positive(),
     replyToPushWithinDays: z.number().positive(),
     replyHoldDays: z.number().positive(),
   }),
-  potential: z.object({ addedWithinDays: z.number().positive(), messageWithinDays: z.number().positive() }),
-  hysteresis: z.object({ graceDays: z.number().min(0) }),
-  lifecycle: z.object({
+  potential: z.strictObject({ addedWithinDays: z.number().positive(), messageWithinDays: z.number().positive() }),
+  hysteresis: z.strictObject({ graceDays: z.number().min(0) }),
+  lifecycle: z.strictObject({
     loyalOrders: z.number().int().min(2),
     churnAfterDays: z.number().positive(),
   }),
   tagGroupName: z.string().min(1).max(30),
-  tagNames: z.object({ A: z.string().min(1).max(30), B: z.string().min(1).max(30), C: z.string().min(1).max(30), D: z.string().min(1).max(30) }),
+  tagNames: z.strictObject({ A: z.string().min(1).max(30), B: z.string().min(1).max(30), C: z.string().min(1).max(30), D: z.string().min(1).max(30) }),
 });
 
 export type TierPolicy = z.infer<typeof tierPolicySchema>;

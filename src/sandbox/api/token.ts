@@ -59,6 +59,18 @@ export class TokenStore {
     return n;
   }
 
+  /** The tokens still remembered, to keep across a restart (WeCom does not forget them). */
+  export(): Array<{ token: string; expiresAt: number; revoked: boolean }> {
+    this.prune();
+    return [...this.tokens].map(([token, issued]) => ({ token, ...issued }));
+  }
+
+  /** Takes back tokens saved by export(). */
+  restore(saved: ReadonlyArray<{ token: string; expiresAt: number; revoked: boolean }>): void {
+    for (const { token, expiresAt, revoked } of saved) this.tokens.set(token, { expiresAt, revoked });
+    this.prune();
+  }
+
   private prune(): void {
     const cutoff = this.clock.now() - REMEMBER_EXPIRED_MS;
     for (const [token, issued] of this.tokens) {
