@@ -8,20 +8,6 @@ import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { connectTestRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { runScript } from '../helpers/run-main.ts';
 
-/**
- * startFenji, again on fresh ports when one it picked was taken meanwhile: freePort() can
- * only find a port that is free now, and parallel test files bind ports too.
- */
-async function startFenjiOnFreePorts(env: Record<string, string>): Promise<FenjiProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startFenji({ env });
-    } catch (err) {
-      if (attempt === 3 || !/is already in use/.test(String(err))) throw err;
-    }
-  }
-}
-
 /** Fenji's stored contacts (their records, not the orders or history keys beside them). */
 async function storedContacts(redis: Redis, prefix: string): Promise<string[]> {
   const keys = await redis.keys(`${prefix}:ct:*`);
@@ -50,7 +36,7 @@ describe('the demo, a restart, the demo again', () => {
   const mirrored = () => fenji.logs.filter((l) => l['msg'] === 'tier tag mirrored to WeCom').length;
 
   it('first run: a rep, two customers, one question', async () => {
-    fenji = await startFenjiOnFreePorts(env);
+    fenji = await startFenji({ env });
     const first = await demo();
     expect(first.code, first.output).toBe(0);
     await fenji.waitForLog(() => mirrored() >= 2);
@@ -60,7 +46,7 @@ describe('the demo, a restart, the demo again', () => {
   it('after a restart the sandbox has the same corp, and the second run adds no one twice', async () => {
     const before = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
     await fenji.stop();
-    fenji = await startFenjiOnFreePorts(env);
+    fenji = await startFenji({ env });
     const after = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
     expect(after.contacts).toEqual(before.contacts);
     expect(after.relations.map((r) => r.tag_ids)).toEqual(before.relations.map((r) => r.tag_ids));
@@ -103,7 +89,7 @@ describe('the demo, a restart, the demo again', () => {
     expect(await redis.keys(`${prefix}:*`)).toEqual([]);
     expect(await redis.get(neighbour)).not.toBeNull();
 
-    fenji = await startFenjiOnFreePorts(env);
+    fenji = await startFenji({ env });
     const state = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
     expect(state).toMatchObject({ reps: [], contacts: [], relations: [], tagGroups: [] });
     const fresh = await demo();

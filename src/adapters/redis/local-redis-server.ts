@@ -91,11 +91,30 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`redis-server did not open port ${port} within 10 s`);
 }
 
+/**
+ * A port that is free now, below Linux's ephemeral range (32768-60999): a port the kernel
+ * picked for bind(0) is also what it hands to outgoing connections, so another process's
+ * connection to Redis could take it between this check and our listen (seen as a flaky
+ * EADDRINUSE under a parallel test run). Random picks in 20000-32767 avoid that range, and
+ * two of them colliding is unlikely; the kernel's own pick is the last resort.
+ */
 export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 20; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    if (await canListen(port)) return port;
+  }
+  return listenOnce(0);
+}
+
+async function canListen(port: number): Promise<boolean> {
+  return listenOnce(port).then(() => true, () => false);
+}
+
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
