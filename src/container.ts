@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createRedis } from './adapters/redis/connections.ts';
+import { createRedis, quietBullMqEvictionWarnings } from './adapters/redis/connections.ts';
 import { RedisTierTagLock } from './adapters/redis/tier-tag-lock.ts';
 import { RedisKeys } from './adapters/redis/keys.ts';
 import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
@@ -72,6 +72,8 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   const policies = loadPolicies(config.tiersFile);
   const keys = new RedisKeys(config.redis.keyPrefix);
   const metrics = createMetrics();
+  // Before any queue opens a connection: Fenji warns about the eviction policy itself, once.
+  quietBullMqEvictionWarnings();
   const producer = createRedis(config.redis.url, 'producer', log);
   const prefix = config.redis.keyPrefix;
   const queues = {

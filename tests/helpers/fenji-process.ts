@@ -16,6 +16,8 @@ export interface FenjiProcess {
   sandboxUrl: string;
   dataDir: string;
   logs: Record<string, unknown>[];
+  /** What it wrote to stderr so far (one-line errors; libraries' console warnings). */
+  stderr(): string;
   child: ChildProcess;
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startFenji(options: { env: Record<string, string>; args?: 
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     dataDir,
     logs,
+    stderr: () => stderr,
     child,
     waitForLog(predicate, timeoutMs = 20_000) {
       const found = logs.find(predicate);

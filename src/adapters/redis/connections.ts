@@ -91,3 +91,22 @@ export function warnAboutRedisSetup(redis: Redis, log: Logger): void {
   if (redis.status === 'ready') check();
   else redis.once('ready', check);
 }
+
+let bullMqEvictionWarningsQuiet = false;
+
+/**
+ * BullMQ console.warns "IMPORTANT! Eviction policy is …" for every connection it opens
+ * (eight or more per process). warnAboutRedisSetup says the same once, as a log line an
+ * operator's log pipeline sees, so those copies are dropped; every other warning passes.
+ * Turning BullMQ's check off instead (skipVersionCheck) would also make it assume an old
+ * Redis and block less precisely.
+ */
+export function quietBullMqEvictionWarnings(): void {
+  if (bullMqEvictionWarningsQuiet) return;
+  bullMqEvictionWarningsQuiet = true;
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('IMPORTANT! Eviction policy is')) return;
+    warn(...args);
+  };
+}
