@@ -25,7 +25,9 @@ async function setup(respond?: Responder, options: Partial<CallbackSenderOptions
     encodingAESKey: C.encodingAESKey,
     corpId: C.corpId,
     agentId: C.agentId,
-    timeoutMs: 200,
+    // WeCom's own 5 s: on a loaded 2-core machine a first request (new socket, cold code)
+    // can take longer than a few hundred ms. The timeout tests set a short one themselves.
+    timeoutMs: 5000,
     retryDelaysMs: [20, 20, 20],
     ...options,
   });
