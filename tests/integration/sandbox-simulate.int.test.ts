@@ -14,7 +14,7 @@ let receiver: CallbackReceiver;
 
 beforeEach(async () => {
   receiver = await startCallbackReceiver();
-  sandbox = await startSandbox({ callbackUrl: receiver.url, sender: { timeoutMs: 500, retryDelaysMs: [10] } });
+  sandbox = await startSandbox({ callbackUrl: receiver.url, sender: { timeoutMs: 5000, retryDelaysMs: [10] } });
   await callControl(sandbox.url, 'POST', 'seed', { reps: [{ userid: 'zhangwei', name: '张伟' }], tagGroups: [{ group_name: '等级', tags: ['A'] }] });
 });
 afterEach(async () => {
