@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenStore } from './api/token.ts';
-import { groupMsgRuleView } from './control-views.ts';
+import { appMessagesView, groupMsgRuleView, welcomesView } from './control-views.ts';
 import { parseFaultSpec, type FaultInjector } from './faults.ts';
 import { parseLoose, readBody, sendJson } from './http.ts';
 import { parseRateLimit, type PathRateLimiter } from './limits.ts';
@@ -91,6 +91,8 @@ function routes(d: ControlDeps): Map<string, Action> {
       d.state.groupMsgReceipts.rule = rule as GroupMsgRule;
       return groupMsgRuleView(d.state);
     }],
+    ['GET /app-messages', (_b, url) => appMessagesView(d.state, url.searchParams)],
+    ['GET /welcomes', (_b, url) => welcomesView(d.state, url.searchParams)],
     ['POST /tokens/revoke', () => ({ revoked: d.tokens.revokeAll() })],
     ['POST /callback-url', (b) => (d.setCallbackUrl(opt(b, 'url') || undefined), { callbackUrl: d.sender()?.callbackUrl ?? null })],
     ['POST /verify-url', async (b) => {

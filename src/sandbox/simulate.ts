@@ -59,7 +59,7 @@ export class Simulator {
       ...(input.gender === undefined ? {} : { gender: input.gender }),
     });
     const relation = state.upsertRelation({ userid: input.userid, external_userid: contact.external_userid, state: input.state ?? '' });
-    const code = input.welcomeCode === false ? undefined : state.issueWelcomeCode(input.userid, contact.external_userid).code;
+    const code = input.welcomeCode === false ? undefined : state.issueWelcomeCode(input.userid, contact.external_userid, input.state ?? '').code;
     const xml = addExternalContactXml({ ...this.base(input.userid, contact.external_userid), state: input.state, welcomeCode: code });
     return { contact, relation, welcome_code: code ?? null, delivery: await this.deliver(xml) };
   }

@@ -215,9 +215,9 @@ export class SandboxState {
     return token;
   }
 
-  /** Issues a WelcomeCode for a fresh add event. */
-  issueWelcomeCode(userid: string, externalUserId: string): WelcomeCode {
-    const code: WelcomeCode = { code: newOpaqueId(43), userid, external_userid: externalUserId, issued_at: this.clock.now() };
+  /** Issues a WelcomeCode for a fresh add event (`state`: the contact way's, '' for none). */
+  issueWelcomeCode(userid: string, externalUserId: string, state = ''): WelcomeCode {
+    const code: WelcomeCode = { code: newOpaqueId(43), userid, external_userid: externalUserId, state, issued_at: this.clock.now() };
     this.welcomeCodes.set(code.code, code);
     return code;
   }
