@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenStore } from './api/token.ts';
+import { appMessagesView, groupMsgRuleView, welcomesView } from './control-views.ts';
 import { parseFaultSpec, type FaultInjector } from './faults.ts';
 import { parseLoose, readBody, sendJson } from './http.ts';
+import { parseRateLimit, type PathRateLimiter } from './limits.ts';
+import { normalizeApiPath } from './paths.ts';
+import { GROUP_MSG_RULES, type GroupMsgRule } from './receive-cap.ts';
 import type { CallRecorder } from './recorder.ts';
 import type { SeedInput } from './seed.ts';
 import type { CallbackSender } from './sender.ts';
@@ -18,7 +22,7 @@ export interface ControlDeps {
   credentials: SandboxCredentials;
   sender: () => CallbackSender | undefined;
   setCallbackUrl: (url: string | undefined) => void;
-  resetLimits: () => void;
+  limiter: PathRateLimiter;
 }
 
 type Body = Record<string, unknown>;
@@ -49,7 +53,7 @@ function routes(d: ControlDeps): Map<string, Action> {
     ['POST /reset', () => {
       d.state.reset();
       d.faults.clear();
-      d.resetLimits();
+      d.limiter.reset();
       return { cleared: d.calls.clear() };
     }],
     ['GET /calls', (_b, url) => {
@@ -75,6 +79,20 @@ function routes(d: ControlDeps): Map<string, Action> {
       return { faults: d.faults.list() };
     }],
     ['DELETE /faults', () => (d.faults.clear(), { faults: [] })],
+    ['GET /limits', () => ({ limits: d.limiter.quotaList() })],
+    ['POST /limits', (b) => (d.limiter.setQuota(normalizeApiPath(need(b, 'path')), parseRateLimit(b)), { limits: d.limiter.quotaList() })],
+    ['DELETE /limits', () => (d.limiter.reset(), { limits: d.limiter.quotaList() })],
+    ['GET /groupmsg-rule', (_b, url) => groupMsgRuleView(d.state, url.searchParams.get('external_userid') ?? undefined)],
+    ['POST /groupmsg-rule', (b) => {
+      const rule = b['rule'];
+      if (!GROUP_MSG_RULES.includes(rule as GroupMsgRule)) {
+        throw bad(`rule must be one of ${GROUP_MSG_RULES.join(', ')}`);
+      }
+      d.state.groupMsgReceipts.rule = rule as GroupMsgRule;
+      return groupMsgRuleView(d.state);
+    }],
+    ['GET /app-messages', (_b, url) => appMessagesView(d.state, url.searchParams)],
+    ['GET /welcomes', (_b, url) => welcomesView(d.state, url.searchParams)],
     ['POST /tokens/revoke', () => ({ revoked: d.tokens.revokeAll() })],
     ['POST /callback-url', (b) => (d.setCallbackUrl(opt(b, 'url') || undefined), { callbackUrl: d.sender()?.callbackUrl ?? null })],
     ['POST /verify-url', async (b) => {

@@ -73,8 +73,8 @@ export async function followUpsDemo({ config, container, log }: CliContext): Pro
 
   // [3] The rep confirms each task in the WeCom client.
   for (const read of reads) {
-    const { body } = await callControl<{ confirmed: number; notFriends: number }>(base, 'POST', 'simulate/confirm-groupmsg', { msgid: read.msgid });
-    console.log(`[3/4] 销售确认发送 rep confirmed ${read.msgid} in WeCom: 已发送 sent ${body.confirmed} · 非好友 not friends ${body.notFriends}`);
+    const { body } = await callControl<{ confirmed: number; notFriends: number; capped: number }>(base, 'POST', 'simulate/confirm-groupmsg', { msgid: read.msgid });
+    console.log(`[3/4] 销售确认发送 rep confirmed ${read.msgid} in WeCom: 已发送 sent ${body.confirmed} · 非好友 not friends ${body.notFriends} · 已达上限 capped ${body.capped}`);
   }
 
   // [4] Fenji reads back who got it (get_groupmsg_send_result), on the real clock.

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../shared/clock.ts';
 import { normalizeApiPath } from './paths.ts';
 
 /** Answer the next `times` matching calls with this errcode instead of handling them. */
@@ -25,7 +26,19 @@ export interface DropFault {
   path?: string;
 }
 
-export type FaultSpec = ErrcodeFault | DelayFault | DropFault;
+/**
+ * For `ms` from now (the sandbox's clock), every matching call answers `errcode` (45009 by
+ * default), however many calls come: a rate-limit storm a campaign must ride out.
+ */
+export interface StormFault {
+  kind: 'storm';
+  ms: number;
+  errcode?: number;
+  errmsg?: string;
+  path?: string;
+}
+
+export type FaultSpec = ErrcodeFault | DelayFault | DropFault | StormFault;
 
 /** What a call must suffer, decided once when it arrives. */
 export interface FaultDecision {
@@ -33,7 +46,8 @@ export interface FaultDecision {
   outcome?: { kind: 'errcode'; errcode: number; errmsg: string } | { kind: 'drop' };
 }
 
-type Pending = FaultSpec & { remaining: number };
+type Pending = Exclude<FaultSpec, StormFault> & { remaining: number };
+type Storm = StormFault & { errcode: number; until: number };
 
 /**
  * Scripted failures. Delays and outcomes (errcode/drop) are consumed independently, so
@@ -42,12 +56,28 @@ type Pending = FaultSpec & { remaining: number };
  */
 export class FaultInjector {
   private pending: Pending[] = [];
+  private storms: Storm[] = [];
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   /**
    * Queues a fault.
    * @throws Error when the spec is malformed (the control API turns this into HTTP 400).
    */
   add(spec: FaultSpec): void {
+    const path = spec.path === undefined ? undefined : normalizeApiPath(spec.path);
+    const where = path === undefined ? {} : { path };
+    if (spec.kind === 'storm') {
+      if (!(Number.isFinite(spec.ms) && spec.ms > 0)) {
+        throw new Error('fault.ms must be a positive number');
+      }
+      const errcode = spec.errcode ?? 45009;
+      if (!Number.isInteger(errcode)) {
+        throw new Error('fault.errcode must be an integer');
+      }
+      this.storms.push({ ...spec, ...where, errcode, until: this.clock.now() + spec.ms });
+      return;
+    }
     const times = spec.times ?? 1;
     if (!Number.isInteger(times) || times < 1) {
       throw new Error('fault.times must be a positive integer');
@@ -58,8 +88,7 @@ export class FaultInjector {
     if (spec.kind === 'delay' && !(Number.isFinite(spec.ms) && spec.ms >= 0)) {
       throw new Error('fault.ms must be a non-negative number');
     }
-    const path = spec.path === undefined ? undefined : normalizeApiPath(spec.path);
-    this.pending.push({ ...spec, ...(path === undefined ? {} : { path }), remaining: times });
+    this.pending.push({ ...spec, ...where, remaining: times });
   }
 
   /** Makes the next `times` calls (optionally to `path`) answer `errcode`. */
@@ -84,8 +113,10 @@ export class FaultInjector {
     if (delay?.kind === 'delay') {
       decision.delayMs = delay.ms;
     }
-    const outcome = this.consume(path, (f) => f.kind !== 'delay');
-    if (outcome?.kind === 'errcode') {
+    const storm = this.activeStorms().find((f) => f.path === undefined || f.path === path);
+    // A storm answers every call while it lasts; counted faults wait until it is over.
+    const outcome = storm ?? this.consume(path, (f) => f.kind !== 'delay');
+    if (outcome?.kind === 'errcode' || outcome?.kind === 'storm') {
       decision.outcome = { kind: 'errcode', errcode: outcome.errcode, errmsg: outcome.errmsg ?? `sandbox fault: errcode ${outcome.errcode}` };
     } else if (outcome?.kind === 'drop') {
       decision.outcome = { kind: 'drop' };
@@ -93,14 +124,26 @@ export class FaultInjector {
     return decision;
   }
 
-  /** Faults still waiting, with `times` = calls left. */
+  /** Faults still waiting, with `times` = calls left (a storm: `ms` = time left). */
   list(): FaultSpec[] {
-    return this.pending.map(({ remaining, ...spec }) => ({ ...spec, times: remaining }));
+    const now = this.clock.now();
+    return [
+      ...this.pending.map(({ remaining, ...spec }): FaultSpec => ({ ...spec, times: remaining })),
+      ...this.activeStorms().map(({ until, ...spec }): FaultSpec => ({ ...spec, ms: until - now })),
+    ];
   }
 
-  /** Cancels every pending fault. */
+  /** Cancels every pending fault and storm. */
   clear(): void {
     this.pending = [];
+    this.storms = [];
+  }
+
+  /** Storms still blowing; the ones that ended are forgotten. */
+  private activeStorms(): Storm[] {
+    const now = this.clock.now();
+    this.storms = this.storms.filter((f) => f.until > now);
+    return this.storms;
   }
 
   private consume(path: string, kind: (f: Pending) => boolean): Pending | undefined {
@@ -137,7 +180,15 @@ export function parseFaultSpec(input: unknown): FaultSpec {
       return { kind: 'delay', ms: Number(raw['ms']), ...common };
     case 'drop':
       return { kind: 'drop', ...common };
+    case 'storm':
+      return {
+        kind: 'storm',
+        ms: Number(raw['ms']),
+        ...(raw['errcode'] === undefined ? {} : { errcode: Number(raw['errcode']) }),
+        ...(typeof raw['errmsg'] === 'string' ? { errmsg: raw['errmsg'] } : {}),
+        ...(typeof raw['path'] === 'string' ? { path: raw['path'] } : {}),
+      };
     default:
-      throw new Error('fault.kind must be "errcode", "delay" or "drop"');
+      throw new Error('fault.kind must be "errcode", "delay", "drop" or "storm"');
   }
 }

@@ -8,7 +8,7 @@ import { TokenStore } from './api/token.ts';
 import { createControlHandler } from './control.ts';
 import { FaultInjector } from './faults.ts';
 import { sendJson } from './http.ts';
-import { ConcurrencyGate, PathRateLimiter } from './limits.ts';
+import { ConcurrencyGate, parseRateLimit, PathRateLimiter, type PathRateLimit } from './limits.ts';
 import { normalizeApiPath } from './paths.ts';
 import { CorpSaver, loadSavedCorp } from './persistence.ts';
 import { CallRecorder } from './recorder.ts';
@@ -28,6 +28,8 @@ export interface SandboxOptions {
   tokenTtlSeconds?: number;
   /** Calls per API path per minute before 45009. */
   rateLimitPerMinute?: number;
+  /** Quotas on single paths (short paths allowed), e.g. `{ 'externalcontact/add_msg_template': { limit: 50, per: 'second' } }`. */
+  rateLimits?: Record<string, PathRateLimit>;
   /** mark_tag calls in flight before 45033. */
   markTagConcurrency?: number;
   /** Extra per-path concurrency limits (short paths allowed). */
@@ -77,10 +79,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? systemClock;
   const log = options.log ?? pino({ level: 'silent' });
   const state = new SandboxState(clock);
-  const faults = new FaultInjector();
+  const faults = new FaultInjector(clock);
   const calls = new CallRecorder({ clock, ...(options.maxRecordedCalls ? { maxCalls: options.maxRecordedCalls } : {}) });
   const tokens = new TokenStore(options.tokenTtlSeconds ?? 7200, clock);
-  const limiter = new PathRateLimiter(options.rateLimitPerMinute ?? 10_000, clock);
+  const quotas = Object.fromEntries(Object.entries(options.rateLimits ?? {}).map(([path, q]) => [normalizeApiPath(path), parseRateLimit({ ...q })]));
+  const limiter = new PathRateLimiter(options.rateLimitPerMinute ?? 10_000, clock, quotas);
   const gate = new ConcurrencyGate({
     '/cgi-bin/externalcontact/mark_tag': options.markTagConcurrency ?? 5,
     ...normalizeKeys(options.concurrencyLimits ?? {}),
@@ -109,7 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const control = createControlHandler({
     state, faults, calls, tokens, simulate, credentials, setCallbackUrl,
     sender: () => sender,
-    resetLimits: () => limiter.reset(),
+    limiter,
   });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -59,7 +59,7 @@ export class Simulator {
       ...(input.gender === undefined ? {} : { gender: input.gender }),
     });
     const relation = state.upsertRelation({ userid: input.userid, external_userid: contact.external_userid, state: input.state ?? '' });
-    const code = input.welcomeCode === false ? undefined : state.issueWelcomeCode(input.userid, contact.external_userid).code;
+    const code = input.welcomeCode === false ? undefined : state.issueWelcomeCode(input.userid, contact.external_userid, input.state ?? '').code;
     const xml = addExternalContactXml({ ...this.base(input.userid, contact.external_userid), state: input.state, welcomeCode: code });
     return { contact, relation, welcome_code: code ?? null, delivery: await this.deliver(xml) };
   }
@@ -137,32 +137,36 @@ export class Simulator {
   }
 
   /**
-   * The rep confirms a mass message in the client: its unsent recipients become "sent" (1,
-   * send_time now), or "not a friend" (2) if the relation is gone or the customer deleted
-   * the rep meanwhile. No callback.
+   * The rep confirms a mass message in the client: each unsent recipient becomes "sent" (1,
+   * send_time now), "not a friend" (2) if the relation is gone or the customer deleted the
+   * rep meanwhile, or "at the cap" (3) if the customer already received the corp's rule's
+   * worth of mass messages in this period. No callback.
    */
-  confirmGroupMsg(input: { msgid: string; userid?: string }): { confirmed: number; notFriends: number } {
-    const template = this.deps.state.msgTemplates.get(input.msgid);
+  confirmGroupMsg(input: { msgid: string; userid?: string }): { confirmed: number; notFriends: number; capped: number } {
+    const { state } = this.deps;
+    const template = state.msgTemplates.get(input.msgid);
     if (!template) {
       throw new SimulationError(404, 'msg_template_unknown', `no mass message ${input.msgid}`);
     }
-    let confirmed = 0;
-    let notFriends = 0;
+    const counts = { confirmed: 0, notFriends: 0, capped: 0 };
     // A cancelled task's unsent parts are gone: confirming it sends nothing.
     for (const r of template.cancelled ? [] : template.recipients) {
       if (r.status === 0 && (input.userid === undefined || r.userid === input.userid)) {
-        const relation = this.deps.state.relation(r.userid, r.external_userid);
+        const relation = state.relation(r.userid, r.external_userid);
         if (!relation || relation.deleted_by_customer) {
           r.status = 2;
-          notFriends += 1;
+          counts.notFriends += 1;
+        } else if (!state.groupMsgReceipts.tryReceive(r.external_userid, state.nowSeconds() * 1000)) {
+          r.status = 3;
+          counts.capped += 1;
         } else {
           r.status = 1;
-          r.send_time = this.deps.state.nowSeconds();
-          confirmed += 1;
+          r.send_time = state.nowSeconds();
+          counts.confirmed += 1;
         }
       }
     }
-    return { confirmed, notFriends };
+    return counts;
   }
 
   private async deliver(xml: string): Promise<DeliveryResult | null> {

@@ -1,3 +1,4 @@
+import type { GroupMsgRule } from './receive-cap.ts';
 import type { SandboxState } from './state.ts';
 import type {
   ExternalContact,
@@ -24,6 +25,8 @@ export interface StateSnapshot {
   appMessages: SentAppMessage[];
   msgTemplates: MsgTemplate[];
   welcomeCodes: WelcomeCode[];
+  /** The admin's 企业群发 receive rule (receipts are derived from msgTemplates). */
+  groupMsgRule: GroupMsgRule;
 }
 
 /** Copies the state so a caller (a test, the control API) cannot change it by accident. */
@@ -39,5 +42,6 @@ export function snapshotState(state: SandboxState): StateSnapshot {
     appMessages: state.appMessages,
     msgTemplates: [...state.msgTemplates.values()],
     welcomeCodes: [...state.welcomeCodes.values()],
+    groupMsgRule: state.groupMsgReceipts.rule,
   });
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.ts';
 import { newExternalUserId, newOpaqueId, newOpenKfId } from './ids.ts';
+import { GroupMsgReceipts } from './receive-cap.ts';
 import { seedState, type SeedInput, type SeedResult } from './seed.ts';
 import { snapshotState, type StateSnapshot } from './snapshot.ts';
 import type {
@@ -47,10 +48,17 @@ export class SandboxState {
   readonly appMessages: SentAppMessage[] = [];
   readonly msgTemplates = new Map<string, MsgTemplate>();
   readonly welcomeCodes = new Map<string, WelcomeCode>();
+  /** The corp's mass-message receive rule and what each customer received under it. */
+  readonly groupMsgReceipts = new GroupMsgReceipts();
   private kfSeq = 0;
 
   constructor(private readonly clock: Clock) {
     this.addKfAccount({ name: DEFAULT_KF_NAME });
+  }
+
+  /** Current time in the sandbox's clock (ms since the epoch). */
+  now(): number {
+    return this.clock.now();
   }
 
   /** Current time in whole seconds, the unit of WeCom's createtime/send_time. */
@@ -83,6 +91,9 @@ export class SandboxState {
     this.appMessages.push(...copy.appMessages);
     for (const template of copy.msgTemplates) this.msgTemplates.set(template.msgid, template);
     for (const code of copy.welcomeCodes) this.welcomeCodes.set(code.code, code);
+    // Files saved before the rule existed have none: the corp had WeCom's default.
+    this.groupMsgReceipts.rule = (copy as Partial<StateSnapshot>).groupMsgRule ?? 'month';
+    this.groupMsgReceipts.rebuild(this.msgTemplates.values());
     // Cursors point into the kf log: it goes on from its last sequence number.
     this.kfSeq = this.kfMessages.reduce((max, m) => Math.max(max, m.seq), 0);
   }
@@ -100,6 +111,7 @@ export class SandboxState {
     this.appMessages.length = 0;
     this.msgTemplates.clear();
     this.welcomeCodes.clear();
+    this.groupMsgReceipts.clear();
     this.kfSeq = 0;
     this.addKfAccount({ name: DEFAULT_KF_NAME });
   }
@@ -203,9 +215,9 @@ export class SandboxState {
     return token;
   }
 
-  /** Issues a WelcomeCode for a fresh add event. */
-  issueWelcomeCode(userid: string, externalUserId: string): WelcomeCode {
-    const code: WelcomeCode = { code: newOpaqueId(43), userid, external_userid: externalUserId, issued_at: this.clock.now() };
+  /** Issues a WelcomeCode for a fresh add event (`state`: the contact way's, '' for none). */
+  issueWelcomeCode(userid: string, externalUserId: string, state = ''): WelcomeCode {
+    const code: WelcomeCode = { code: newOpaqueId(43), userid, external_userid: externalUserId, state, issued_at: this.clock.now() };
     this.welcomeCodes.set(code.code, code);
     return code;
   }

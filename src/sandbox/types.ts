@@ -127,6 +127,8 @@ export interface WelcomeCode {
   code: string;
   userid: string;
   external_userid: string;
+  /** The contact way's state (渠道活码) the add came through; '' for none. */
+  state?: string;
   /** Milliseconds since the epoch. */
   issued_at: number;
   used_at?: number;

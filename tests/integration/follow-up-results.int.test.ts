@@ -69,7 +69,7 @@ describe('follow-up read-back: pushes recorded when the rep confirms (sandbox, r
     expect(await w.pushes('wmNever')).toEqual([]);
     // The unsent part was cancelled in WeCom: the rep confirming it now sends nothing.
     expect(w.sandbox.calls.list({ path: 'externalcontact/cancel_groupmsg_send', errcode: 0 }).map((c) => c.body)).toEqual([{ msgid }]);
-    expect(w.sandbox.simulate.confirmGroupMsg({ msgid })).toEqual({ confirmed: 0, notFriends: 0 });
+    expect(w.sandbox.simulate.confirmGroupMsg({ msgid })).toEqual({ confirmed: 0, notFriends: 0, capped: 0 });
     await w.plan();
     expect(w.templates()).toEqual([task('zhangwei', ['wmNever'], 'C'), task('zhangwei', ['wmNever'], 'C')]);
   });

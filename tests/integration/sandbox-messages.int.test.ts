@@ -119,7 +119,7 @@ describe('mass messages', () => {
     const created = await api('externalcontact/add_msg_template', { external_userid: ['wm-lina', zhao], sender: 'zhangwei', text: { content: '新品上市' } });
     await sandbox.simulate.customerDeletesRep({ userid: 'zhangwei', external_userid: 'wm-lina' });
     now += 3_600_000;
-    expect(sandbox.simulate.confirmGroupMsg({ msgid: created['msgid'] as string })).toEqual({ confirmed: 1, notFriends: 1 });
+    expect(sandbox.simulate.confirmGroupMsg({ msgid: created['msgid'] as string })).toEqual({ confirmed: 1, notFriends: 1, capped: 0 });
     const result = await api('externalcontact/get_groupmsg_send_result', { msgid: created['msgid'], userid: 'zhangwei' });
     expect(result['send_list']).toEqual([
       { external_userid: 'wm-lina', userid: 'zhangwei', status: 2 },

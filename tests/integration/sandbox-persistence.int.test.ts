@@ -13,8 +13,8 @@ afterEach(async () => {
   for (const s of running.splice(0)) await s.close();
 });
 
-async function start(stateFile: string): Promise<Sandbox> {
-  const sandbox = await startSandbox({ stateFile });
+async function start(stateFile: string, clock?: { now: () => number }): Promise<Sandbox> {
+  const sandbox = await startSandbox({ stateFile, ...(clock ? { clock } : {}) });
   running.push(sandbox);
   return sandbox;
 }
@@ -82,5 +82,26 @@ describe('sandbox state across restarts', () => {
     await stop(first);
     const second = await start(file);
     expect(second.state.snapshot()).toMatchObject({ reps: [], contacts: [], relations: [], tagGroups: [] });
+  });
+
+  it('keeps the mass-message receive rule and what each customer received: the cap still holds after a restart', async () => {
+    const file = stateFile();
+    const clock = { now: () => Date.UTC(2026, 8, 25, 2) };
+    const first = await start(file, clock);
+    await callControl(first.url, 'POST', 'seed', { reps: [{ userid: 'zhangwei', name: '张伟' }], contacts: [{ name: '李娜', external_userid: 'wm-lina', follow: ['zhangwei'] }] });
+    await callControl(first.url, 'POST', 'groupmsg-rule', { rule: 'day' });
+    const massMessage = async (sandbox: Sandbox): Promise<number> => {
+      const token = await fetchToken(sandbox.url);
+      const created = await callWeCom(sandbox.url, 'externalcontact/add_msg_template', { token, body: { sender: 'zhangwei', text: { content: '国庆快乐' } } });
+      await callControl(sandbox.url, 'POST', 'simulate/confirm-groupmsg', { msgid: created['msgid'] });
+      const result = await callWeCom(sandbox.url, 'externalcontact/get_groupmsg_send_result', { token, body: { msgid: created['msgid'], userid: 'zhangwei' } });
+      return (result['send_list'] as Array<{ status: number }>)[0]!.status;
+    };
+    expect(await massMessage(first)).toBe(1);
+    await stop(first);
+
+    const second = await start(file, clock);
+    expect((await callControl(second.url, 'GET', 'groupmsg-rule')).body).toMatchObject({ rule: 'day', cap: 1 });
+    expect(await massMessage(second)).toBe(3);
   });
 });

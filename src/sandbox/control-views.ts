@@ -1,0 +1,57 @@
+import { receivePeriod } from './receive-cap.ts';
+import type { SandboxState } from './state.ts';
+
+/** The text a text or markdown body carries; null for other message types (cards, files…). */
+function contentOf(body: Record<string, unknown>, msgtype: string): string | null {
+  const part = body[msgtype];
+  const content = part !== null && typeof part === 'object' ? (part as Record<string, unknown>)['content'] : undefined;
+  return typeof content === 'string' ? content : null;
+}
+
+/**
+ * GET /_sandbox/app-messages?userid=&since=: what members were told through message/send,
+ * oldest first, so a test can read exactly what a rep received (`since` in ms, inclusive).
+ */
+export function appMessagesView(state: SandboxState, q: URLSearchParams): { messages: unknown[] } {
+  const userid = q.get('userid');
+  const since = Number(q.get('since') ?? 0);
+  const messages = state.appMessages
+    .filter((m) => (userid === null || m.touser.includes(userid)) && m.sent_at >= since)
+    .map((m) => ({ msgid: m.msgid, touser: [...m.touser], msgtype: m.msgtype, content: contentOf(m.body, m.msgtype), sent_at: m.sent_at }));
+  return { messages };
+}
+
+/**
+ * GET /_sandbox/welcomes?userid=&external_userid=: every WelcomeCode issued, in order,
+ * with the welcome sent on it (text, time, and the add → welcome latency) or nulls.
+ */
+export function welcomesView(state: SandboxState, q: URLSearchParams): { welcomes: unknown[] } {
+  const userid = q.get('userid');
+  const externalUserId = q.get('external_userid');
+  const welcomes = [...state.welcomeCodes.values()]
+    .filter((c) => (userid === null || c.userid === userid) && (externalUserId === null || c.external_userid === externalUserId))
+    .map((c) => ({
+      welcome_code: c.code,
+      userid: c.userid,
+      external_userid: c.external_userid,
+      state: c.state ?? '',
+      issued_at: c.issued_at,
+      sent_at: c.used_at ?? null,
+      text: c.message ? contentOf(c.message, 'text') : null,
+      latency_ms: c.used_at === undefined ? null : c.used_at - c.issued_at,
+    }));
+  return { welcomes };
+}
+
+/** GET /_sandbox/groupmsg-rule: the rule, the current period in the sandbox's clock, and a customer's count in it. */
+export function groupMsgRuleView(state: SandboxState, externalUserId?: string): Record<string, unknown> {
+  const receipts = state.groupMsgReceipts;
+  const now = state.now();
+  const period = receivePeriod(receipts.rule, now);
+  return {
+    rule: receipts.rule,
+    cap: period.cap,
+    period: { start: period.start, end: period.end },
+    ...(externalUserId ? { external_userid: externalUserId, received: receipts.count(externalUserId, now) } : {}),
+  };
+}
