@@ -5,6 +5,8 @@ import { RedisServerMissingError, type LocalRedis } from './adapters/redis/local
 import { environmentWithEnvFile } from './config/env-file.ts';
 import { loadConfig, type Config } from './config/load-config.ts';
 import { loadPolicies } from './config/load-tier-policy.ts';
+import { loadOccasions, type Occasions } from './config/load-occasions.ts';
+import { warnAboutMissingOfficialDays } from './runtime/official-days-warning.ts';
 import { createContainer, type Container } from './container.ts';
 import { createApp } from './http/app.ts';
 import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
@@ -28,6 +30,7 @@ let ports: PortVariables = {};
 async function main(): Promise<void> {
   let config: Config;
   let roles: Set<Role>;
+  let occasions: Occasions;
   try {
     // .env (as .env.example invites) under the environment: what is already set wins.
     config = loadConfig(environmentWithEnvFile(process.env));
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     // Before anything starts (the auto-started Redis first): a typo in the tier rules or
     // an unusable DATA_DIR must stop Fenji without leaving a redis-server behind.
     loadPolicies(config.tiersFile);
+    occasions = loadOccasions(config.occasionsFile);
     ensureWritableDataDir(config.dataDir);
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
   }
   ports = config.sandbox.inProcess ? { PORT: config.http.port, SANDBOX_PORT: config.sandbox.port } : { PORT: config.http.port };
   const log = createLogger({ level: config.log.level, pretty: config.log.pretty, role: [...roles].join(',') });
+  warnAboutMissingOfficialDays(occasions, Date.now(), config.timezone, log);
   const shutdown = once(async (signal: string) => {
     log.info({ signal }, 'shutting down');
     // Closing waits on Redis (workers finish their jobs); if Redis is gone, don't hang.

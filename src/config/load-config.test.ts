@@ -35,6 +35,10 @@ describe('loadConfig: mode', () => {
     expect(config.timezone).toBe('Asia/Shanghai');
     expect(config.tiersFile).toBe(path.resolve('/srv/fenji', 'config/tiers.jsonc'));
     expect(loadConfig({ FENJI_TIERS_FILE: '/etc/fenji/tiers.jsonc' }).tiersFile).toBe('/etc/fenji/tiers.jsonc');
+    // The occasions sit beside the tier rules unless FENJI_OCCASIONS_FILE says otherwise.
+    expect(config.occasionsFile).toBe(path.resolve('/srv/fenji', 'config/occasions.jsonc'));
+    expect(loadConfig({ FENJI_TIERS_FILE: '/etc/fenji/tiers.jsonc' }).occasionsFile).toBe('/etc/fenji/occasions.jsonc');
+    expect(loadConfig({ FENJI_OCCASIONS_FILE: 'my/occasions.jsonc' }, { cwd: '/srv/fenji' }).occasionsFile).toBe('/srv/fenji/my/occasions.jsonc');
     expect(config.worker.concurrency).toBe(8);
     expect(config.log).toEqual({ level: 'info', pretty: false });
   });

@@ -26,6 +26,8 @@ export interface Config {
   timezone: string;
   /** Absolute path of the tier rules file (FENJI_TIERS_FILE). */
   tiersFile: string;
+  /** Absolute path of the occasions file (FENJI_OCCASIONS_FILE, or occasions.jsonc beside the tier rules). */
+  occasionsFile: string;
   /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE or SANDBOX_URL points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
@@ -118,6 +120,9 @@ export function loadConfig(
     dataDir: path.resolve(cwd, e.DATA_DIR),
     timezone: e.FENJI_TIMEZONE,
     tiersFile: path.resolve(cwd, e.FENJI_TIERS_FILE),
+    occasionsFile: e.FENJI_OCCASIONS_FILE
+      ? path.resolve(cwd, e.FENJI_OCCASIONS_FILE)
+      : path.join(path.dirname(path.resolve(cwd, e.FENJI_TIERS_FILE)), 'occasions.jsonc'),
     sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined && e.SANDBOX_URL === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
     api: { tokens: e.FENJI_API_TOKENS ?? [] },

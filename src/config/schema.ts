@@ -67,6 +67,8 @@ export const envSchema = z.object({
     .default('Asia/Shanghai'),
   /** The commented tier rules (config/tiers.jsonc); read and checked at start-up. */
   FENJI_TIERS_FILE: z.string().min(1).default('config/tiers.jsonc'),
+  /** The commented occasions (greeting texts and hours); unset = occasions.jsonc beside the tier rules. */
+  FENJI_OCCASIONS_FILE: z.string().min(1).optional(),
   SANDBOX_PORT: intFromString(0, 65_535).default(4100),
   /**
    * A sandbox run as its own service (`npm run sandbox -- serve`, compose's `sandbox`), for

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,16 @@ describe('a new user\'s first start: one-line errors, never a stack trace', () =
     const run = await runMain({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, DATA_DIR: dataDir, FENJI_TIERS_FILE: rules } });
     expect(existsSync(path.join(dataDir, 'redis')), 'a local redis-server was started').toBe(false);
     expectOneLineFailure(run, /tiers\.jsonc:1:30: ColonExpected/);
+  });
+
+  it('checks the occasions the same way, before starting anything', async () => {
+    const dataDir = tmp('occasions');
+    const occasions = path.join(dataDir, 'occasions.jsonc');
+    const fixture = readFileSync(path.join(repoRoot, 'tests/fixtures/occasions.jsonc'), 'utf8');
+    writeFileSync(occasions, fixture.replace('"enabled": false', '"enabeld": false'));
+    const run = await runMain({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, DATA_DIR: dataDir, FENJI_OCCASIONS_FILE: occasions } });
+    expect(existsSync(path.join(dataDir, 'redis')), 'a local redis-server was started').toBe(false);
+    expectOneLineFailure(run, /occasions\.jsonc: holidays\.qingming\.enabeld: unknown key; did you mean enabled\?/);
   });
 
   it('PORT already in use', async () => {

@@ -6,7 +6,7 @@ export const FOLLOW_UP_TEXT_MAX_BYTES = 4000;
 const MINUTES_PER_DAY = 1440;
 
 /** "HH:MM" (00:00-24:00) → minutes since local midnight. */
-const timeOfDay = z
+export const timeOfDay = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day as "HH:MM" (00:00-24:00)')
   .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5)));
