@@ -78,6 +78,18 @@ describe('contact record codec', () => {
     expect(() => encodeEntry({ ...e, record: { ...e.record, engagement: { ...e.record.engagement, inboundIds: ['m1', 'm2'] } } })).toThrow(/one fingerprint/);
   });
 
+  it("stores a relation's change time as its difference from the add time, and reads the older layout", () => {
+    const unchanged = { userId: 'rep9', addedAt: T, tagIds: [], status: 'active' as const, changedAt: T };
+    const e = entry();
+    const raw = encodeEntry({ ...e, record: { ...e.record, contact: { ...e.record.contact, follows: [unchanged] } } });
+    expect(raw).toContain(`[["rep9",${T},0,[],0]]`);
+    expect(decodeEntry('wm1', raw).record.contact.follows).toEqual([unchanged]);
+    const older = raw.replace(`[["rep9",${T},0,[],0]]`, `[["rep9",${T},2,${T + 7},["t1"],"r",1]]`);
+    expect(decodeEntry('wm1', older).record.contact.follows).toEqual([
+      { userId: 'rep9', addedAt: T, status: 'removed_by_customer', changedAt: T + 7, tagIds: ['t1'], remark: 'r', addWay: 1 },
+    ]);
+  });
+
   it('refuses a record of an unknown format', () => {
     expect(() => decodeHot('[3,[null,[],[],[],[],0],0,0,[]]')).toThrow(/format 3/);
   });
