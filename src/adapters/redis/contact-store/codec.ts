@@ -79,7 +79,7 @@ export function encodeHot(h: HotPart): string {
   const e = h.engagement;
   const o = h.override;
   const ids = e.inboundIds.join('');
-  if (ids.length !== e.inbound.length * FINGERPRINT_LENGTH || h.inboundFacts.length !== ids.length) {
+  if (e.inboundIds.length !== e.inbound.length || e.inboundIds.some((id) => id.length !== FINGERPRINT_LENGTH) || h.inboundFacts.length !== ids.length) {
     throw new Error('contact record: inbound ids and facts must be one fingerprint per kept message');
   }
   const summary = [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0];
