@@ -115,11 +115,14 @@ describe('RedisContactStore: records and idempotent facts (real Redis)', () => {
     expect(e.pushes).toEqual([5, 7, 9, 11, 13, 15, 17, 19].map((i) => T0 + i * 1000));
   });
 
-  it('remembers the last 16 interaction ids exactly; an older replay changes nothing', async () => {
+  it('remembers the ids of the 16 kept messages and of the last 16 others exactly; an older replay changes nothing', async () => {
     await store.upsertContact(contact('wm1'));
-    for (let i = 0; i < 20; i++) expect(await store.addInteraction(message(`m${i}`, 'wm1', T0 + i), KEYWORDS)).toBe('added');
-    expect(await store.addInteraction(message('m19', 'wm1', T0 + 19), KEYWORDS)).toBe('duplicate');
+    // The summary keeps m20..m35; m0..m19 fell off its list, of which m4..m19 are remembered.
+    for (let i = 0; i < 36; i++) expect(await store.addInteraction(message(`m${i}`, 'wm1', T0 + i), KEYWORDS)).toBe('added');
+    expect(await store.addInteraction(message('m35', 'wm1', T0 + 35), KEYWORDS)).toBe('duplicate');
+    expect(await store.addInteraction(message('m20', 'wm1', T0 + 20, '报价'), KEYWORDS)).toBe('conflict');
     expect(await store.addInteraction(message('m4', 'wm1', T0 + 4), KEYWORDS)).toBe('duplicate');
+    expect(await store.addInteraction(message('m4', 'wm1', T0 + 5), KEYWORDS)).toBe('conflict');
     const before = (await store.get('wm1'))!.engagement;
     // m0 fell out of the remembered ids: it is folded again, and folding is idempotent.
     expect(await store.addInteraction(message('m0', 'wm1', T0), KEYWORDS)).toBe('added');

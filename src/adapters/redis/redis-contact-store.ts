@@ -45,23 +45,24 @@ const MAX_PAGE = 1000;
  * arithmetic. Key layout: keys.ts (`ct:*`, `ix:*`).
  *
  * Memory (npm run bench -- tiers, 1M synthetic contacts with 1-2 relations, avatars, a
- * small summary): ~1,360 B per contact in used_memory, of which the record ~580, the
- * history list ~250, the tier index ~135, the rep indexes ~170, the due index ~80, order
- * ids ~30 (buyers only) and the keyspace tables the rest. The follow-up index (one entry
- * per contact that can be pushed, added after that measurement) should cost about as much
- * as the due index. Orders themselves are kept too (one hash field of ~150 B per order),
- * to answer a replayed order_id with the stored order, or a conflict. Choices behind it:
+ * small summary): ~1,500 B per contact in used_memory, of which the record ~590, the
+ * history list ~250, the tier index ~135, the rep indexes ~170, the due index ~80, the
+ * follow-up index (one entry per contact that can be pushed) ~135, order ids ~30 (buyers
+ * only) and the keyspace tables the rest. Orders themselves are kept too (one hash field
+ * of ~150 B per order), to answer a replayed order_id with the stored order, or a
+ * conflict. Choices behind it:
  * - one string per contact, not a hash: its values would outgrow listpack's 64 bytes
  *   and turn it into a hashtable (~400 B more per contact);
  * - reasons are stored, not regenerated on read: they are ~70 B, the store knows no
  *   policy or time zone, and they must describe the stored tier, not `now`;
- * - times stay in ms (the domain's equality and order rules need them exact);
+ * - times stay in ms (the domain's equality and order rules need them exact); a
+ *   relation's change time is stored as its difference from the add time (mostly 0);
  * - interactions are not kept, only the summary; besides the orders, order totals (in
- *   fen) and order ids (exact idempotency for money); interaction ids are kept as 16
- *   short fingerprints, each with a fingerprint of the interaction's kept fields
- *   (canonicalInteraction), which answer 'duplicate' or 'conflict' for recent replays; an older replay is
- *   folded again, which changes nothing because the summary counts messages by id (it
- *   keeps the fingerprint of each kept inbound message: up to ~180 B more per contact).
+ *   fen) and order ids (exact idempotency for money); each id is kept once, as a short
+ *   fingerprint with one of the interaction's kept fields (canonicalInteraction): the
+ *   summary's ids of the inbound messages it keeps (it counts messages by id), and the
+ *   last 16 others (entries.ts); they answer 'duplicate' or 'conflict' for recent
+ *   replays; an older replay is folded again, which changes nothing.
  */
 export class RedisContactStore implements ContactStore {
   private readonly redis: Redis;

@@ -13,15 +13,29 @@ import type { Quadrant, ValueGrade } from '../../../domain/value/value-score.ts'
  */
 export interface Entry {
   record: ContactRecord;
-  /** Fingerprints of the most recent interaction ids (FINGERPRINT_LENGTH chars each). */
+  /**
+   * Fingerprints of the kept fields (canonicalInteraction) of the inbound messages the
+   * summary keeps, aligned with `record.engagement.inboundIds` (FINGERPRINT_LENGTH chars
+   * each; UNKNOWN_FACT for a message kept before fields were): with those ids, the replay
+   * guard for those messages, so their ids are not stored twice.
+   */
+  inboundFacts: string;
+  /**
+   * Fingerprints of the ids of the most recent interactions the summary does not keep the
+   * id of: outbound ones, and inbound messages that fell off its list (records written
+   * before inboundFacts hold every recent interaction here).
+   */
   seen: string;
   /** Fingerprints of those interactions' kept fields, aligned with the end of `seen`. */
   seenFacts: string;
   totals: { count: number; amountFen: number; profitFen: number; paid: number; daysLate: number };
 }
 
-const FORMAT = 1;
+/** 2: inbound ids and their facts as strings of fingerprints; 1 (read only): ids as an array, or none. */
+const FORMAT = 2;
 export const FINGERPRINT_LENGTH = 8;
+/** Where an interaction's kept fields are not known (remembered before fields were kept). */
+export const UNKNOWN_FACT = '.'.repeat(FINGERPRINT_LENGTH);
 
 /**
  * The parts of a record that tier decisions and the indexes read: the "hot" half.
@@ -30,6 +44,8 @@ export const FINGERPRINT_LENGTH = 8;
  */
 export interface HotPart {
   engagement: Engagement;
+  /** Entry.inboundFacts: beside the ids it is aligned with. */
+  inboundFacts: string;
   tier: StoredTier | null;
   override: TierOverride | null;
   reps: string[];
@@ -53,18 +69,23 @@ export function encodeEntry(entry: Entry): string {
     c.follows.map(encodeFollow), c.profile, c.createdAt, c.updatedAt,
     t.count === 0 ? 0 : [t.count, t.amountFen, t.profitFen, t.paid, t.daysLate],
     encodeValue(r.value),
-    seen,
-    entry.seenFacts,
+    // Left out when empty, as most are (decodeEntry reads them as '').
+    ...(seen === '' && entry.seenFacts === '' ? [] : [seen, entry.seenFacts]),
   ];
-  return `${encodeHot({ ...r, reps: activeReps(c) })}\n${JSON.stringify(cold)}`;
+  return `${encodeHot({ ...r, inboundFacts: entry.inboundFacts, reps: activeReps(c) })}\n${JSON.stringify(cold)}`;
 }
 
 export function encodeHot(h: HotPart): string {
   const e = h.engagement;
   const o = h.override;
+  const ids = e.inboundIds.join('');
+  if (e.inboundIds.length !== e.inbound.length || e.inboundIds.some((id) => id.length !== FINGERPRINT_LENGTH) || h.inboundFacts.length !== ids.length) {
+    throw new Error('contact record: inbound ids and facts must be one fingerprint per kept message');
+  }
+  const summary = [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0];
   return JSON.stringify([
     FORMAT,
-    [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0, e.inboundIds],
+    e.inbound.length === 0 ? summary : [...summary, ids, h.inboundFacts],
     h.tier ? encodeTier(h.tier) : 0,
     o ? [o.tier, o.by, o.reason, o.at, o.until ?? null] : 0,
     h.reps,
@@ -77,19 +98,47 @@ export function hotOf(raw: string): string {
   return end < 0 ? raw : raw.slice(0, end);
 }
 
+function splitFingerprints(joined: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < joined.length; i += FINGERPRINT_LENGTH) out.push(joined.slice(i, i + FINGERPRINT_LENGTH));
+  return out;
+}
+
+/**
+ * Format 1's ids: fingerprints as stored, or, in records written before messages were
+ * counted by id, none: their times were distinct then, so a time stands in for the id
+ * (stored as `t<ms>` where format 1 wrote such a record back).
+ */
+function legacyInboundIds(inbound: number[], stored: string[] | undefined): string[] {
+  if (!stored) return inbound.map(standInId);
+  return stored.map((id) => (id.length === FINGERPRINT_LENGTH ? id : standInId(Number(id.slice(1)))));
+}
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A fixed-length id for a message known by its time only: `~` and the ms in base64url
+ * digits (exact until 2109). `~` is not base64url, so it never equals a fingerprint; no
+ * hashing, because tier jobs decode old records on every pass.
+ */
+export function standInId(ms: number): string {
+  let digits = '';
+  for (let n = ms, i = 1; i < FINGERPRINT_LENGTH; i++, n = Math.floor(n / 64)) digits = BASE64URL[n % 64]! + digits;
+  return `~${digits}`;
+}
+
 /** Decodes the hot half (given alone, or as part of a whole raw record). */
 export function decodeHot(raw: string): HotPart {
   const hot = JSON.parse(hotOf(raw)) as HotJson;
-  if (hot[0] !== FORMAT) throw new Error(`unknown contact record format ${String(hot[0])}`);
-  const [addedAt, inbound, pushes, intentsFlat, paidOrders, left, storedIds] = hot[1];
-  // Records written before messages were counted by id have none: their times were
-  // distinct, so a time stands in for the id.
-  const inboundIds = storedIds ?? inbound.map((t) => `t${t}`);
+  if (hot[0] !== FORMAT && hot[0] !== 1) throw new Error(`unknown contact record format ${String(hot[0])}`);
+  const [addedAt, inbound, pushes, intentsFlat, paidOrders, left, storedIds, storedFacts] = hot[1];
+  const inboundIds = typeof storedIds === 'string' ? splitFingerprints(storedIds) : legacyInboundIds(inbound, storedIds);
   const intents: Engagement['intents'] = [];
   for (let i = 0; i < intentsFlat.length; i += 2) intents.push({ at: intentsFlat[i] as number, keyword: intentsFlat[i + 1] as string });
   const o = hot[3];
   return {
     engagement: { addedAt, inbound, inboundIds, pushes, intents, paidOrders, customerLeft: left === 1 },
+    inboundFacts: storedFacts ?? UNKNOWN_FACT.repeat(inbound.length),
     tier: hot[2] === 0 ? null : decodeTier(hot[2]),
     override: o === 0 ? null : { tier: o[0], by: o[1], reason: o[2], at: o[3], ...(o[4] === null ? {} : { until: o[4] }) },
     reps: hot[4],
@@ -99,7 +148,7 @@ export function decodeHot(raw: string): HotPart {
 export function decodeEntry(externalUserId: string, raw: string): Entry {
   const hot = decodeHot(raw);
   const cold = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as ColdJson;
-  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v, seen, seenFacts = ''] = cold;
+  const [name, type, gender, corpName, avatar, follows, profile, createdAt, updatedAt, t, v, seen = '', seenFacts = ''] = cold;
   const contact: Contact = {
     externalUserId, name, type, gender: GENDERS[gender] ?? 'unknown',
     ...(corpName === null ? {} : { corpName }),
@@ -111,6 +160,7 @@ export function decodeEntry(externalUserId: string, raw: string): Entry {
   const value = decodeValue(v);
   return {
     record: { contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value },
+    inboundFacts: hot.inboundFacts,
     seen,
     seenFacts,
     totals,
@@ -146,14 +196,21 @@ export function decodeTier(t: TierJson): StoredTier {
   };
 }
 
+/**
+ * `[userId, addedAt, status, tagIds, changedAt - addedAt, remark?, addWay?, state?]`: a
+ * relation WeCom lists is changed when added (toFollowRelation) until its status changes,
+ * so the difference is mostly 0, two bytes instead of a 13-digit time, and exact.
+ */
 function encodeFollow(f: FollowRelation): unknown[] {
-  const out: unknown[] = [f.userId, f.addedAt, STATUSES.indexOf(f.status), f.changedAt, f.tagIds, f.remark ?? null, f.addWay ?? null, f.state ?? null];
+  const out: unknown[] = [f.userId, f.addedAt, STATUSES.indexOf(f.status), f.tagIds, f.changedAt - f.addedAt, f.remark ?? null, f.addWay ?? null, f.state ?? null];
   while (out.at(-1) === null) out.pop();
   return out;
 }
 
+/** Also reads the layout before `changedAt - addedAt`: `[userId, addedAt, status, changedAt, tagIds, …]`. */
 function decodeFollow(a: FollowJson): FollowRelation {
-  const [userId, addedAt, status, changedAt, tagIds, remark, addWay, state] = a;
+  const [userId, addedAt, status, fourth, fifth, remark, addWay, state] = a;
+  const [tagIds, changedAt] = Array.isArray(fourth) ? [fourth, addedAt + (fifth as number)] : [fifth as string[], fourth];
   return {
     userId, addedAt, status: STATUSES[status] ?? 'active', changedAt, tagIds,
     ...(remark === undefined || remark === null ? {} : { remark }),
@@ -172,17 +229,18 @@ const QUADRANTS: Record<string, Quadrant> = { s: 'star', f: 'flow', r: 'stream',
 export type TierJson = [Tier, 'r' | 'o', number, number | null, string, string[]];
 type HotJson = [
   number,
-  [number | null, number[], number[], (number | string)[], number[], 0 | 1, string[]?],
+  // Format 2: joined id fingerprints and their facts (both left out with no inbound); format 1: ids or nothing.
+  [number | null, number[], number[], (number | string)[], number[], 0 | 1, (string | string[])?, string?],
   TierJson | 0,
   [Tier, string, string, number, number | null] | 0,
   string[],
 ];
-type FollowJson = [string, number, number, number, string[], (string | null)?, (number | null)?, (string | null)?];
+type FollowJson = [string, number, number, string[] | number, number | string[], (string | null)?, (number | null)?, (string | null)?];
 type ColdJson = [
   string, 1 | 2, number, string | null, string | null, FollowJson[], Profile, number, number,
   [number, number, number, number, number] | 0,
   ValueJson,
-  string,
+  string?,
   string?,
 ];
 export type ValueJson = [number, string, string | 0] | 0;

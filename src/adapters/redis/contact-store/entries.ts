@@ -1,14 +1,17 @@
 import type { Contact, Interaction, Order, Profile } from '../../../domain/contacts/contact.ts';
 import { canonicalInteraction } from '../../../domain/contacts/fact-identity.ts';
 import { emptyEngagement, withInteraction, withOrder } from '../../../domain/engagement/engagement.ts';
-import { FINGERPRINT_LENGTH, fingerprint, orderTotals, type Entry } from './codec.ts';
+import { FINGERPRINT_LENGTH, fingerprint, orderTotals, UNKNOWN_FACT, type Entry } from './codec.ts';
 
 /**
  * Pure steps from one stored entry to the next. The store runs them inside a
  * read / compute / compare-and-set loop, so each is applied atomically per contact.
  */
 
-/** Interaction ids remembered per contact for exact 'duplicate' answers. */
+/**
+ * Interaction ids remembered per contact for exact 'duplicate' answers, besides those of
+ * the inbound messages the summary keeps (ENGAGEMENT_CAPS.inbound).
+ */
 export const SEEN_INTERACTIONS = 16;
 
 /** When the first still-active relation was added (the engagement's addedAt). */
@@ -30,6 +33,7 @@ export function withContact(before: Entry | null, contact: Contact): Entry {
       contact: merged, engagement, orders: orderTotals(totals),
       tier: previous?.tier ?? null, override: previous?.override ?? null, value: previous?.value ?? null,
     },
+    inboundFacts: before?.inboundFacts ?? '',
     seen: before?.seen ?? '',
     seenFacts: before?.seenFacts ?? '',
     totals,
@@ -49,29 +53,56 @@ export function withProfile(before: Entry, patch: Partial<Profile>, at: number):
 /**
  * The fingerprint of the kept fields of the remembered interaction with this id: null when
  * the id is not remembered, undefined when it was remembered before fields were kept.
- * `seenFacts` is aligned with the end of `seen` (it may be shorter, never longer).
+ * Remembered: the inbound messages the summary keeps, and the last SEEN_INTERACTIONS of
+ * the others; so at least the last SEEN_INTERACTIONS to arrive, each folded once.
  */
 export function seenFact(entry: Entry, interactionId: string): string | null | undefined {
   const fp = fingerprint(interactionId);
-  const offset = entry.seen.length - entry.seenFacts.length;
-  for (let i = 0; i < entry.seen.length; i += FINGERPRINT_LENGTH) {
-    if (!entry.seen.startsWith(fp, i)) continue;
-    return i < offset ? undefined : entry.seenFacts.slice(i - offset, i - offset + FINGERPRINT_LENGTH);
+  // `seen` first: in records written before inboundFacts it also holds kept messages, with facts.
+  const seen = factIn(entry.seen, entry.seenFacts, fp);
+  if (seen !== null) return seen;
+  const kept = entry.record.engagement.inboundIds.indexOf(fp);
+  return kept < 0 ? null : known(entry.inboundFacts.slice(kept * FINGERPRINT_LENGTH, (kept + 1) * FINGERPRINT_LENGTH));
+}
+
+/** `facts` is aligned with the end of `ids` (it may be shorter, never longer). */
+function factIn(ids: string, facts: string, fp: string): string | null | undefined {
+  const offset = ids.length - facts.length;
+  for (let i = 0; i < ids.length; i += FINGERPRINT_LENGTH) {
+    if (ids.startsWith(fp, i)) return i < offset ? undefined : known(facts.slice(i - offset, i - offset + FINGERPRINT_LENGTH));
   }
   return null;
 }
 
+const known = (fact: string): string | undefined => (fact.length === FINGERPRINT_LENGTH && fact !== UNKNOWN_FACT ? fact : undefined);
+
 /**
- * Folds an interaction in and remembers its id with its kept fields (canonicalInteraction);
- * the oldest remembered id drops out.
+ * Folds an interaction in and remembers its id with its kept fields (canonicalInteraction):
+ * beside the summary's id when the summary keeps it (an inbound message), else in `seen`,
+ * as is the inbound message that falls off the summary's list; the oldest of `seen` drops out.
  */
 export function withInteractionFact(before: Entry, interaction: Interaction, intentKeywords: readonly string[]): Entry {
-  const keep = SEEN_INTERACTIONS * FINGERPRINT_LENGTH;
-  const seen = (before.seen + fingerprint(interaction.id)).slice(-keep);
-  const seenFacts = (before.seenFacts + fingerprint(canonicalInteraction(interaction, intentKeywords))).slice(-keep);
+  const id = fingerprint(interaction.id);
+  const was = before.record.engagement;
   // The summary keeps message ids to count by id: the fingerprint is enough, and short.
-  const engagement = withInteraction(before.record.engagement, { ...interaction, id: fingerprint(interaction.id) }, intentKeywords);
-  return { ...before, seen, seenFacts, record: { ...before.record, engagement } };
+  const engagement = withInteraction(was, { ...interaction, id }, intentKeywords);
+  const factOf = new Map(was.inboundIds.map((k, i) => [k, before.inboundFacts.slice(i * FINGERPRINT_LENGTH, (i + 1) * FINGERPRINT_LENGTH)]));
+  if (!factOf.has(id)) factOf.set(id, fingerprint(canonicalInteraction(interaction, intentKeywords)));
+  const kept = new Set(engagement.inboundIds);
+  let { seen, seenFacts } = before;
+  for (const [k, fact] of factOf) {
+    if (kept.has(k) || factIn(seen, seenFacts, k) !== null) continue;
+    seen += k;
+    seenFacts += fact || UNKNOWN_FACT;
+  }
+  const keep = SEEN_INTERACTIONS * FINGERPRINT_LENGTH;
+  return {
+    ...before,
+    inboundFacts: engagement.inboundIds.map((k) => factOf.get(k)!).join(''),
+    seen: seen.slice(-keep),
+    seenFacts: seenFacts.slice(-keep),
+    record: { ...before.record, engagement },
+  };
 }
 
 /** Folds an order in (the caller guarantees each orderId once) and adds it to the totals. */

@@ -11,6 +11,8 @@ import { historyOp, hotIndexedState, indexChanges, type Segment } from './indexe
 /** Tier inputs plus the hot half they came from, which a write compares against. */
 export interface VersionedTierInputs extends TierInputs {
   reps: string[];
+  /** Carried unchanged into the hot half a write re-encodes (codec.ts HotPart). */
+  inboundFacts: string;
   version: string;
 }
 

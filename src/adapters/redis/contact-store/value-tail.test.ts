@@ -22,6 +22,7 @@ function entry(over: { value?: Value | null; totals?: Entry['totals']; seen?: st
       override: null,
       value: over.value === undefined ? { score: 72.5, grade: 'high', quadrant: 'flow' } : over.value,
     },
+    inboundFacts: '',
     seen: over.seen ?? fingerprint('i1') + fingerprint('i2'),
     seenFacts: over.seenFacts ?? fingerprint('f2'),
     totals,
