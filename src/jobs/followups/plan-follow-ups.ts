@@ -5,7 +5,7 @@ import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-wi
 import type { ContactStore } from '../../domain/ports.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { FollowUpSendJobData } from '../queues.ts';
+import type { FollowUpSendJobData } from './job.ts';
 
 /** Recipients per add_msg_template call (WeCom's limit); a larger group waits for the next run. */
 export const MAX_RECIPIENTS = 10_000;

@@ -7,7 +7,7 @@ import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { emptyEngagement } from '../../domain/engagement/engagement.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
-import type { FollowUpResultJobData, FollowUpSendJobData } from '../queues.ts';
+import type { FollowUpResultJobData, FollowUpSendJobData } from './job.ts';
 import { FIRST_CHECK_MS } from './follow-up-results.ts';
 import { FAILED_HOLD_MS, sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
 

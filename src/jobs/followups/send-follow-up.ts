@@ -8,7 +8,7 @@ import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-wi
 import type { ContactStore } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { FollowUpResultJobData, FollowUpSendJobData } from '../queues.ts';
+import type { FollowUpResultJobData, FollowUpSendJobData } from './job.ts';
 import { FAILED_HOLD_MS, FIRST_CHECK_MS, followUpResultJobId, pendingHoldMs } from './follow-up-results.ts';
 import { CLAIM_TTL_MS } from './plan-follow-ups.ts';
 
