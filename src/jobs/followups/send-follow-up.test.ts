@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { FollowUpLedger, SendOutcome } from '../../adapters/redis/follow-up-ledger.ts';
+import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
 import type { AddMsgTemplateRequest, AddMsgTemplateResponse } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
 import { testPolicies } from '../../../tests/helpers/tier-rules.ts';

@@ -1,4 +1,4 @@
-import type { FollowUpLedger, SendOutcome } from '../../adapters/redis/follow-up-ledger.ts';
+import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
 import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
