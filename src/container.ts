@@ -111,7 +111,8 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   return {
     config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, followUps,
     startWorkers() {
-      workerRedis = createRedis(config.redis.url, 'worker', log);
+      const connection = createRedis(config.redis.url, 'worker', log);
+      workerRedis = connection;
       // Global concurrency is in Redis: set before this process fetches a job.
       for (const queue of Object.values(queues)) applyQueuePolicy(queue).catch((err: unknown) => log.warn({ err, queue: queue.name }, 'queue policy not set'));
       const workers = createRegisteredWorkers({
@@ -125,7 +126,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
           onCorpTagsChanged: () => tierTags.onCorpTagsChanged(),
         },
         kf: { api: wecom, state: new RedisKfSyncState(producer, keys), contacts, clock },
-        heartbeat: { redis: workerRedis, keys },
+        heartbeat: { beat: async (at) => void await connection.set(keys.heartbeat(), String(at)) },
         tiers: {
           tiers: { batches: new RedisTierBatches({ redis: producer, keys }), store, policy: policies.tiers, timeZone: config.timezone, clock, onChanges: onTierChanges },
           mirror: { store, catalog: tierTags, api: wecom, lock: new RedisTierTagLock({ redis: producer, keys }) },
@@ -135,7 +136,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         contactSync,
         value: valueScoring,
         followUps: { queue: queues.followups, followUps },
-      }, { connection: workerRedis, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }) });
+      }, { connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }) });
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

@@ -2,7 +2,7 @@ import { followUpCutoff, planFollowUp, type FollowUpSkipReason } from '../../dom
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import type { FollowUpIndex, FollowUpLedger } from '../../domain/followups/ports.ts';
 import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-window.ts';
-import type { ContactStore } from '../../domain/ports.ts';
+import type { ContactReads } from '../../domain/ports.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { FollowUpSendJobData } from './job.ts';
@@ -17,7 +17,7 @@ export const CLAIM_TTL_MS = 6 * 3_600_000;
 
 export interface PlanFollowUpsDeps {
   index: FollowUpIndex;
-  store: Pick<ContactStore, 'get'>;
+  store: Pick<ContactReads, 'get'>;
   ledger: Pick<FollowUpLedger, 'claim'>;
   /** The followups queue's send jobs. */
   sends: {
