@@ -6,9 +6,9 @@ import { RedisContactStore } from '../src/adapters/redis/redis-contact-store.ts'
 import { loadPolicies } from '../src/config/load-tier-policy.ts';
 import { DAY_MS } from '../src/domain/tiers/policy.ts';
 import { reevaluateTier } from '../src/domain/tiers/reevaluate-tier.ts';
-import { recomputeAllTiers } from '../src/jobs/handlers/recompute-all-tiers.ts';
-import { reevaluateDueTiers } from '../src/jobs/handlers/reevaluate-due-tiers.ts';
-import type { TierJobDeps } from '../src/jobs/handlers/tier-batch.ts';
+import { recomputeAllTiers } from '../src/jobs/tiers/recompute-all-tiers.ts';
+import { reevaluateDueTiers } from '../src/jobs/tiers/reevaluate-due-tiers.ts';
+import type { TierJobDeps } from '../src/jobs/tiers/tier-batch.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter } from './lib/cpu.ts';
 import { startBenchRedis } from './lib/bench-redis.ts';

@@ -5,7 +5,7 @@ import { RedisValueBatches } from '../src/adapters/redis/contact-store/value-bat
 import { RedisKeys } from '../src/adapters/redis/keys.ts';
 import { loadPolicies } from '../src/config/load-tier-policy.ts';
 import type { ValueSummary } from '../src/domain/ports.ts';
-import { scoreAllValues, type ValueRunStats } from '../src/jobs/handlers/score-all-values.ts';
+import { scoreAllValues, type ValueRunStats } from '../src/jobs/value/score-all-values.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startCpuMeter, type CpuShare } from './lib/cpu.ts';
 import { startBenchRedis } from './lib/bench-redis.ts';

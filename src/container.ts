@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Queue, type Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis, quietBullMqEvictionWarnings } from './adapters/redis/connections.ts';
 import { RedisTierTagLock } from './adapters/redis/tier-tag-lock.ts';
@@ -22,14 +22,14 @@ import type { TierChangesListener } from './domain/ports.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
-import { createContactSyncWorker } from './jobs/contacts-sync/worker.ts';
-import { createFollowUpWorker, type FollowUpJobDeps } from './jobs/followups/worker.ts';
-import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS, QUEUE_NAMES, type CallbackJobData, type ContactSyncJobData, type FollowUpJobData, type KfSyncJobData, type TierTagJobData, type ValueJobData } from './jobs/queues.ts';
+import type { FollowUpJobDeps } from './jobs/followups/worker.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
+import { createRegisteredWorkers } from './jobs/queue-worker.ts';
+import type { CallbackJobData } from './jobs/callbacks/job.ts';
+import { createQueues, type Queues } from './jobs/queues.ts';
+import { applyQueuePolicy } from './jobs/registry.ts';
 import { tierTagEnqueuer } from './jobs/tier-tags/enqueue-tier-tags.ts';
-import { createTierWorkers } from './jobs/tier-workers.ts';
-import type { ValueJobDeps } from './jobs/handlers/score-all-values.ts';
-import { createValueWorker } from './jobs/value-worker.ts';
-import { createWorkers } from './jobs/workers.ts';
+import type { ValueJobDeps } from './jobs/value/score-all-values.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { Logger } from './shared/logger.ts';
@@ -42,10 +42,7 @@ export interface Container {
   keys: RedisKeys;
   metrics: Metrics;
   producer: Redis;
-  queues: {
-    callbacks: Queue<CallbackJobData>; system: Queue; kf: Queue<KfSyncJobData>; wecomOutbound: Queue<TierTagJobData>; tiers: Queue;
-    contacts: Queue<ContactSyncJobData>; value: Queue<ValueJobData>; followups: Queue<FollowUpJobData>;
-  };
+  queues: Queues;
   intake: CallbackIntake;
   policies: Policies;
   store: RedisContactStore;
@@ -76,16 +73,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   quietBullMqEvictionWarnings();
   const producer = createRedis(config.redis.url, 'producer', log);
   const prefix = config.redis.keyPrefix;
-  const queues = {
-    callbacks: new Queue<CallbackJobData>(QUEUE_NAMES.callbacks, { connection: producer, prefix }),
-    system: new Queue(QUEUE_NAMES.system, { connection: producer, prefix }),
-    kf: new Queue<KfSyncJobData>(QUEUE_NAMES.kf, { connection: producer, prefix }),
-    wecomOutbound: new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: producer, prefix }),
-    tiers: new Queue(QUEUE_NAMES.tiers, { connection: producer, prefix }),
-    contacts: new Queue<ContactSyncJobData>(QUEUE_NAMES.contacts, { connection: producer, prefix }),
-    value: new Queue<ValueJobData>(QUEUE_NAMES.value, { connection: producer, prefix }),
-    followups: new Queue<FollowUpJobData>(QUEUE_NAMES.followups, { connection: producer, prefix }),
-  };
+  const queues = createQueues(producer, prefix);
   for (const queue of Object.values(queues)) {
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
   }
@@ -123,38 +111,32 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   return {
     config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, followUps,
     startWorkers() {
-      workerRedis = createRedis(config.redis.url, 'worker', log);
-      // kf cursors advance one sync at a time across every worker process.
-      queues.kf.setGlobalConcurrency(1).catch((err: unknown) => log.warn({ err }, 'kf queue: global concurrency not set'));
-      const workers = createWorkers({
-        connection: workerRedis,
-        prefix,
-        keys,
-        concurrency: config.worker.concurrency,
-        metrics,
-        log: log.child({ component: 'worker' }),
+      const connection = createRedis(config.redis.url, 'worker', log);
+      workerRedis = connection;
+      // Global concurrency is in Redis: set before this process fetches a job.
+      for (const queue of Object.values(queues)) applyQueuePolicy(queue).catch((err: unknown) => log.warn({ err, queue: queue.name }, 'queue policy not set'));
+      const workers = createRegisteredWorkers({
         callbacks: {
           contacts,
           clock,
+          metrics,
           enqueueKfSync: async (data, jobId) => {
             await queues.kf.add(KF_SYNC_JOB_NAME, data, { ...KF_SYNC_JOB_OPTIONS, jobId });
           },
           onCorpTagsChanged: () => tierTags.onCorpTagsChanged(),
         },
         kf: { api: wecom, state: new RedisKfSyncState(producer, keys), contacts, clock },
-      });
-      workers.push(...createTierWorkers({
-        connection: workerRedis,
-        prefix,
-        tiers: { batches: new RedisTierBatches({ redis: producer, keys }), store, policy: policies.tiers, timeZone: config.timezone, clock, onChanges: onTierChanges },
-        mirror: { store, catalog: tierTags, api: wecom, lock: new RedisTierTagLock({ redis: producer, keys }) },
-        tagRepair: { records: (ids) => store.getMany(ids), enqueue: onTierChanges },
-        outboundQueue: queues.wecomOutbound,
-        log: log.child({ component: 'worker' }),
-      }));
-      workers.push(createContactSyncWorker({ connection: workerRedis, prefix, sync: contactSync, log: log.child({ component: 'worker' }) }));
-      workers.push(createValueWorker({ connection: workerRedis, prefix, value: valueScoring, log: log.child({ component: 'worker' }) }));
-      workers.push(createFollowUpWorker({ connection: workerRedis, prefix, queue: queues.followups, followUps, log: log.child({ component: 'worker' }) }));
+        heartbeat: { beat: async (at) => void await connection.set(keys.heartbeat(), String(at)) },
+        tiers: {
+          tiers: { batches: new RedisTierBatches({ redis: producer, keys }), store, policy: policies.tiers, timeZone: config.timezone, clock, onChanges: onTierChanges },
+          mirror: { store, catalog: tierTags, api: wecom, lock: new RedisTierTagLock({ redis: producer, keys }) },
+          tagRepair: { records: (ids) => store.getMany(ids), enqueue: onTierChanges },
+          outboundQueue: queues.wecomOutbound,
+        },
+        contactSync,
+        value: valueScoring,
+        followUps: { queue: queues.followups, followUps },
+      }, { connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }) });
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

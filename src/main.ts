@@ -9,10 +9,7 @@ import { loadOccasions, type Occasions } from './config/load-occasions.ts';
 import { warnAboutMissingOfficialDays } from './runtime/official-days-warning.ts';
 import { createContainer, type Container } from './container.ts';
 import { createApp } from './http/app.ts';
-import { HEARTBEAT_JOB_NAME } from './jobs/queues.ts';
-import { RECOMPUTE_CRON, upsertFollowUpSchedule, upsertTierSchedules } from './jobs/schedules.ts';
-import { CONTACT_SYNC_CRON, upsertContactSyncSchedule } from './jobs/contacts-sync/worker.ts';
-import { upsertValueSchedule, VALUE_CRON } from './jobs/value-worker.ts';
+import { startSchedules } from './jobs/scheduler.ts';
 import { ensureRedis } from './runtime/ensure-redis.ts';
 import { parseRoles, type Role } from './runtime/roles.ts';
 import { ensureWritableDataDir, startupFailureLine, type PortVariables } from './runtime/startup-errors.ts';
@@ -174,12 +171,8 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
 }
 
 async function startScheduler(container: Container): Promise<void> {
-  await container.queues.system.upsertJobScheduler('heartbeat', { every: 30_000 }, { name: HEARTBEAT_JOB_NAME });
-  await upsertTierSchedules(container.queues.tiers, container.config.timezone);
-  await upsertContactSyncSchedule(container.queues.contacts, container.config.timezone);
-  await upsertValueSchedule(container.queues.value, container.config.timezone);
-  await upsertFollowUpSchedule(container.queues.followups);
-  container.log.info({ timeZone: container.config.timezone, recompute: RECOMPUTE_CRON, contactSync: CONTACT_SYNC_CRON, value: VALUE_CRON }, 'scheduler started: heartbeat every 30 s, due tiers every minute, follow-up planning every 15 min, contact sync from WeCom, full tier recompute and value scoring nightly');
+  await startSchedules(Object.values(container.queues), container.config.timezone, container.log);
+  container.log.info({ timeZone: container.config.timezone }, 'scheduler started: every job schedule in src/jobs/registry.ts upserted');
 }
 
 function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import type { Spool } from '../../src/ingress/spool.ts';
-import { CALLBACK_JOB_NAME, CALLBACK_JOB_OPTIONS, type CallbackJobData } from '../../src/jobs/queues.ts';
+import { CALLBACK_JOB_NAME, CALLBACK_JOB_OPTIONS, type CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 
 /**
  * The spool replay as it was before the batched one (commit ba52b41, CallbackIntake.enqueue

@@ -2,7 +2,7 @@ import { Job } from 'bullmq';
 import { createRedis } from '../adapters/redis/connections.ts';
 import { describeProgress, type ContactSyncProgress } from '../jobs/contacts-sync/progress.ts';
 import { createContactSyncWorker, enqueueContactSync } from '../jobs/contacts-sync/worker.ts';
-import type { ContactSyncJobData } from '../jobs/queues.ts';
+import type { ContactSyncJobData } from '../jobs/contacts-sync/job.ts';
 import { CliError, runCli, type CliContext } from './run-cli.ts';
 
 /** A manual run gives up sooner than the nightly one: a person is waiting for the answer. */

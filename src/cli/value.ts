@@ -1,9 +1,9 @@
 import { Job } from 'bullmq';
 import { createRedis } from '../adapters/redis/connections.ts';
 import { GRADE_LABELS, QUADRANT_LABELS, type Quadrant, type ValueGrade } from '../domain/value/value-score.ts';
-import type { ValueProgress, ValueRunStats } from '../jobs/handlers/score-all-values.ts';
-import type { ValueJobData } from '../jobs/queues.ts';
-import { createValueWorker, enqueueValueScoring } from '../jobs/value-worker.ts';
+import type { ValueProgress, ValueRunStats } from '../jobs/value/score-all-values.ts';
+import type { ValueJobData } from '../jobs/value/job.ts';
+import { createValueWorker, enqueueValueScoring } from '../jobs/value/worker.ts';
 import { CliError, runCli, type CliContext } from './run-cli.ts';
 
 /** A person is waiting: fewer, quicker retries than the nightly run. */

@@ -75,12 +75,25 @@ export interface ContactPage {
   nextCursor: string | null;
 }
 
-/**
- * The archive, as the domain sees it. Implemented over Redis in adapters/redis; every
- * write is idempotent (replays and WeCom retries are normal) and atomic per contact.
- */
-export interface ContactStore {
+/** What the archive answers: records, orders, pages, history and counts (API reads, planning runs). */
+export interface ContactReads {
   get(externalUserId: string): Promise<ContactRecord | null>;
+  /** The order kept under this orderId (null: none, or recorded before orders were kept). */
+  getOrder(externalUserId: string, orderId: string): Promise<Order | null>;
+  /** The counts of the last value scoring run; null before the first. */
+  valueSummary(): Promise<ValueSummary | null>;
+  /** Contacts whose nextReviewAt ≤ now, oldest first. */
+  due(now: number, limit: number): Promise<string[]>;
+  list(filter: { tier?: Tier; rep?: string; cursor?: string | null; limit: number }): Promise<ContactPage>;
+  history(externalUserId: string, limit: number): Promise<TierChange[]>;
+  tierCounts(rep?: string): Promise<Record<Tier, number>>;
+}
+
+/**
+ * What changes the archive. Every write is idempotent (replays and WeCom retries are
+ * normal) and atomic per contact.
+ */
+export interface ContactCommits {
   /** Creates or replaces identity and follow relations; keeps profile, facts and tier. */
   upsertContact(contact: Contact): Promise<void>;
   /**
@@ -100,8 +113,6 @@ export interface ContactStore {
    * conflict: it is kept with other fields. Neither writes anything.
    */
   addOrder(order: Order): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'>;
-  /** The order kept under this orderId (null: none, or recorded before orders were kept). */
-  getOrder(externalUserId: string, orderId: string): Promise<Order | null>;
   /**
    * Idempotent by id; folds it into the engagement summary (intent keywords as given).
    * duplicate / conflict as for addOrder (canonicalInteraction), for the ids the store
@@ -114,14 +125,14 @@ export interface ContactStore {
   /** Stores the new tier, indexes it (by tier, by rep, due time) and appends `change` to history. */
   saveTier(externalUserId: string, tier: StoredTier, change: TierChange | null): Promise<void>;
   saveValues(values: ValueResult[]): Promise<void>;
-  /** The counts of the last value scoring run; null before the first. */
-  valueSummary(): Promise<ValueSummary | null>;
-  /** Contacts whose nextReviewAt ≤ now, oldest first. */
-  due(now: number, limit: number): Promise<string[]>;
-  list(filter: { tier?: Tier; rep?: string; cursor?: string | null; limit: number }): Promise<ContactPage>;
-  history(externalUserId: string, limit: number): Promise<TierChange[]>;
-  tierCounts(rep?: string): Promise<Record<Tier, number>>;
 }
+
+/**
+ * The archive, as the domain sees it: its reads and its commits (the tier and value batch
+ * jobs have ports of their own, domain/tiers/ports.ts and the value job's). Implemented
+ * over Redis in adapters/redis; its indexes follow domain/contacts/reach-anchor.ts.
+ */
+export type ContactStore = ContactReads & ContactCommits;
 
 /**
  * WeCom's view of one customer and its relations (externalcontact/get), as a Contact:

@@ -6,7 +6,7 @@ import { readFollowUpResults } from '../jobs/followups/follow-up-results.ts';
 import { planFollowUps } from '../jobs/followups/plan-follow-ups.ts';
 import { sendFollowUp } from '../jobs/followups/send-follow-up.ts';
 import { pushRecorder } from '../jobs/followups/worker.ts';
-import type { FollowUpResultJobData, FollowUpSendJobData } from '../jobs/queues.ts';
+import type { FollowUpResultJobData, FollowUpSendJobData } from '../jobs/followups/job.ts';
 import type { Clock } from '../shared/clock.ts';
 import { callControl } from './client.ts';
 import type { StateSnapshot } from './snapshot.ts';

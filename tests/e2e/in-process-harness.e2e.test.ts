@@ -1,7 +1,7 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/ingress/spool.ts';
-import type { CallbackJobData } from '../../src/jobs/queues.ts';
+import type { CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import { callbackJob, contactEvent } from '../helpers/factories.ts';
 import { fakeClock, startInProcessFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
 import { testRedisUrl } from '../helpers/redis.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallbackJobData } from '../../src/jobs/queues.ts';
+import type { CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 

@@ -1,7 +1,7 @@
 import type { Contact, FollowRelation, Interaction } from '../../src/domain/contacts/contact.ts';
 import type { StoredTier, TierChange } from '../../src/domain/ports.ts';
 import type { Tier } from '../../src/domain/tiers/policy.ts';
-import type { CallbackJobData } from '../../src/jobs/queues.ts';
+import type { CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import type { ExternalContactEvent } from '../../src/wecom/events.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
-import { FOLLOWUPS_RESULT_JOB_NAME, QUEUE_NAMES, type FollowUpResultJobData } from '../../src/jobs/queues.ts';
+import { FOLLOWUPS_RESULT_JOB_NAME, type FollowUpResultJobData } from '../../src/jobs/followups/job.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
 
 /**
  * Follow-up read-backs (followups.result) wait hours between checks as delayed BullMQ

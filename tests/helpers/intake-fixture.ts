@@ -8,7 +8,8 @@ import { createRedis } from '../../src/adapters/redis/connections.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { CallbackIntake } from '../../src/ingress/callback-intake.ts';
 import { Spool } from '../../src/ingress/spool.ts';
-import { QUEUE_NAMES, type CallbackJobData } from '../../src/jobs/queues.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { type CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import { connectTestRedis, deleteByPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
 
 /** A callback queue under its own prefix, a producer connection like Fenji's, and a spool directory. */

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisValueBatches } from '../../src/adapters/redis/contact-store/value-batches.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { testPolicies } from '../helpers/tier-rules.ts';
-import { scoreAllValues } from '../../src/jobs/handlers/score-all-values.ts';
+import { scoreAllValues } from '../../src/jobs/value/score-all-values.ts';
 import { ContactDetail, TiersSummary } from '../../src/http/routes/api/schemas/responses.ts';
 import { DAY, NOW, startApiHarness, type ApiHarness } from '../helpers/api-app.ts';
 

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackIntake } from '../../src/ingress/callback-intake.ts';
 import { Spool } from '../../src/ingress/spool.ts';
-import { QUEUE_NAMES, type CallbackJobData } from '../../src/jobs/queues.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { type CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import { startIntakeFixture, until, type IntakeFixture } from '../helpers/intake-fixture.ts';
 import { connectTestRedis } from '../helpers/redis.ts';
 

@@ -9,7 +9,8 @@ import { createRedis } from '../../src/adapters/redis/connections.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { CallbackIntake, IntakeUnavailableError } from '../../src/ingress/callback-intake.ts';
 import { Spool } from '../../src/ingress/spool.ts';
-import { QUEUE_NAMES, type CallbackJobData } from '../../src/jobs/queues.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { type CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import { connectTestRedis, deleteByPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const log = pino({ level: 'silent' });

@@ -7,9 +7,9 @@ import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.t
 import type { Contact } from '../../src/domain/contacts/contact.ts';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import type { ContactStore } from '../../src/domain/ports.ts';
-import { handleCallbackEvent } from '../../src/jobs/handlers/handle-callback-event.ts';
-import { syncKfMessages } from '../../src/jobs/handlers/sync-kf-messages.ts';
-import type { KfSyncJobData } from '../../src/jobs/queues.ts';
+import { handleCallbackEvent } from '../../src/jobs/callbacks/handle-callback-event.ts';
+import { syncKfMessages } from '../../src/jobs/kf/sync-kf-messages.ts';
+import type { KfSyncJobData } from '../../src/jobs/kf/job.ts';
 import { tierTagJobId } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
 import type { WeComEvent } from '../../src/wecom/events.ts';
 import { contactEvent, createWorld, log, MINUTE, policy, type World } from './contact-events.fixture.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisKfSyncState } from '../../src/adapters/redis/kf-sync-state.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
-import { KfSyncBusyError, syncKfMessages } from '../../src/jobs/handlers/sync-kf-messages.ts';
+import { KfSyncBusyError, syncKfMessages } from '../../src/jobs/kf/sync-kf-messages.ts';
 import { contactEvent, createWorld, MINUTE, type World } from './contact-events.fixture.ts';
 
 const KF = 'wkSales';

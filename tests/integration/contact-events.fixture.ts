@@ -10,9 +10,9 @@ import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.t
 import { testPolicies } from '../helpers/tier-rules.ts';
 import type { ContactChangeDeps } from '../../src/domain/contacts/apply-contact-change.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
-import { handleCallbackEvent } from '../../src/jobs/handlers/handle-callback-event.ts';
-import { syncKfMessages, type KfSyncDeps } from '../../src/jobs/handlers/sync-kf-messages.ts';
-import type { KfSyncJobData } from '../../src/jobs/queues.ts';
+import { handleCallbackEvent } from '../../src/jobs/callbacks/handle-callback-event.ts';
+import { syncKfMessages, type KfSyncDeps } from '../../src/jobs/kf/sync-kf-messages.ts';
+import type { KfSyncJobData } from '../../src/jobs/kf/job.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import type { ExternalContactEvent } from '../../src/wecom/events.ts';
 import { contactEvent as makeContactEvent } from '../helpers/factories.ts';

@@ -7,9 +7,9 @@ import { testPolicies } from '../helpers/tier-rules.ts';
 import type { Interaction } from '../../src/domain/contacts/contact.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { decideTier } from '../../src/domain/tiers/reevaluate-tier.ts';
-import { recomputeAllTiers } from '../../src/jobs/handlers/recompute-all-tiers.ts';
-import { reevaluateDueTiers } from '../../src/jobs/handlers/reevaluate-due-tiers.ts';
-import type { TierJobDeps } from '../../src/jobs/handlers/tier-batch.ts';
+import { recomputeAllTiers } from '../../src/jobs/tiers/recompute-all-tiers.ts';
+import { reevaluateDueTiers } from '../../src/jobs/tiers/reevaluate-due-tiers.ts';
+import type { TierJobDeps } from '../../src/jobs/tiers/tier-batch.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
 import { inboundMessage } from '../helpers/factories.ts';
 

@@ -3,8 +3,11 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactSyncProgress } from '../../src/jobs/contacts-sync/progress.ts';
-import { CONTACT_SYNC_CRON, createContactSyncWorker, enqueueContactSync, upsertContactSyncSchedule } from '../../src/jobs/contacts-sync/worker.ts';
-import { CONTACT_SYNC_JOB_NAME, QUEUE_NAMES, type ContactSyncJobData } from '../../src/jobs/queues.ts';
+import { CONTACT_SYNC_CRON } from '../../src/jobs/contacts-sync/job.ts';
+import { createContactSyncWorker, enqueueContactSync } from '../../src/jobs/contacts-sync/worker.ts';
+import { syncQueueSchedules } from '../../src/jobs/scheduler.ts';
+import { CONTACT_SYNC_JOB_NAME, type ContactSyncJobData } from '../../src/jobs/contacts-sync/job.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
 import { connectTestRedis } from '../helpers/redis.ts';
 import { BATCH_PATH, createSyncWorld, type SyncWorld } from './contact-sync.fixture.ts';
 import { waitForJob } from '../helpers/wait-for.ts';
@@ -79,8 +82,8 @@ describe('contacts.sync as a BullMQ job (sandbox, real Redis)', () => {
   });
 
   it('is scheduled nightly at 02:30 in the business time zone', async () => {
-    await upsertContactSyncSchedule(queue, 'Asia/Shanghai');
-    await upsertContactSyncSchedule(queue, 'Asia/Shanghai');
+    await syncQueueSchedules(queue, 'Asia/Shanghai');
+    await syncQueueSchedules(queue, 'Asia/Shanghai');
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers).toHaveLength(1);
     expect(schedulers[0]).toMatchObject({ pattern: CONTACT_SYNC_CRON, tz: 'Asia/Shanghai', name: CONTACT_SYNC_JOB_NAME });

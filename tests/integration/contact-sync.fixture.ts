@@ -11,7 +11,7 @@ import type { FollowRelation } from '../../src/domain/contacts/contact.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import type { ContactSyncDeps } from '../../src/jobs/contacts-sync/deps.ts';
 import type { ContactSyncJob } from '../../src/jobs/contacts-sync/run-sync.ts';
-import type { ContactSyncJobData } from '../../src/jobs/queues.ts';
+import type { ContactSyncJobData } from '../../src/jobs/contacts-sync/job.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
 

@@ -5,7 +5,7 @@ import { RedisFollowUpIndex } from '../../src/adapters/redis/follow-up-index.ts'
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { testPolicies } from '../helpers/tier-rules.ts';
-import { reevaluateDueTiers } from '../../src/jobs/handlers/reevaluate-due-tiers.ts';
+import { reevaluateDueTiers } from '../../src/jobs/tiers/reevaluate-due-tiers.ts';
 import type { Tier } from '../../src/domain/tiers/policy.ts';
 import { reevaluateTier } from '../../src/domain/tiers/reevaluate-tier.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';

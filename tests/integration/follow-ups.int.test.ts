@@ -4,8 +4,10 @@ import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
 import { planFollowUps } from '../../src/jobs/followups/plan-follow-ups.ts';
 import { sendQueue } from '../../src/jobs/followups/worker.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME, QUEUE_NAMES } from '../../src/jobs/queues.ts';
-import { FOLLOWUPS_PLAN_EVERY_MS, upsertFollowUpSchedule } from '../../src/jobs/schedules.ts';
+import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/followups/job.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { FOLLOWUPS_PLAN_EVERY_MS } from '../../src/jobs/followups/job.ts';
+import { syncQueueSchedules } from '../../src/jobs/scheduler.ts';
 import { createFollowUpWorld, HOUR, T0, task, TEMPLATE_PATH, type FollowUpWorld, type TemplateCall } from './follow-ups.fixture.ts';
 
 describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () => {
@@ -135,8 +137,8 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
 
   it('the scheduler role upserts one planning run every 15 minutes (idempotent), 2 jobs at a time', async () => {
     const other = new Queue(QUEUE_NAMES.followups, { connection: w.redis, prefix: w.prefix });
-    await upsertFollowUpSchedule(other);
-    await upsertFollowUpSchedule(other);
+    await syncQueueSchedules(other, 'Asia/Shanghai');
+    await syncQueueSchedules(other, 'Asia/Shanghai');
     const schedulers = await other.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.every, s.name])).toEqual([['followups-plan', FOLLOWUPS_PLAN_EVERY_MS, FOLLOWUPS_PLAN_JOB_NAME]]);
     expect(await other.getGlobalConcurrency()).toBe(2);

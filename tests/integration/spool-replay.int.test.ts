@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/ingress/spool.ts';
-import type { CallbackJobData } from '../../src/jobs/queues.ts';
+import type { CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import { startIntakeFixture, until, type IntakeFixture } from '../helpers/intake-fixture.ts';
 import { testRedisUrl } from '../helpers/redis.ts';
 

@@ -9,11 +9,14 @@ import { testPolicies } from '../helpers/tier-rules.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
 import { reevaluateTier } from '../../src/domain/tiers/reevaluate-tier.ts';
-import { runDueTiers, runRecomputeAll, type RecomputeJobData, type ScheduledTierDeps } from '../../src/jobs/handlers/scheduled-tiers.ts';
-import { QUEUE_NAMES, TIER_TAG_JOB_NAME, TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME, type TierTagJobData } from '../../src/jobs/queues.ts';
-import { RECOMPUTE_CRON, upsertTierSchedules } from '../../src/jobs/schedules.ts';
+import { runDueTiers, runRecomputeAll, type RecomputeJobData, type ScheduledTierDeps } from '../../src/jobs/tiers/scheduled-tiers.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { TIER_TAG_JOB_NAME, type TierTagJobData } from '../../src/jobs/tier-tags/job.ts';
+import { TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME } from '../../src/jobs/tiers/job.ts';
+import { RECOMPUTE_CRON } from '../../src/jobs/tiers/job.ts';
+import { syncQueueSchedules } from '../../src/jobs/scheduler.ts';
 import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
-import { createTierWorkers } from '../../src/jobs/tier-workers.ts';
+import { createTierWorkers } from '../../src/jobs/tiers/worker.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
 import { waitForJob } from '../helpers/wait-for.ts';
 
@@ -127,8 +130,8 @@ describe('scheduled tier jobs: due re-evaluation and resumable recompute (real R
     const tiers = new Queue(QUEUE_NAMES.tiers, { connection: redis, prefix });
     const outbound = new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: redis, prefix });
     closers.push(() => tiers.close(), () => outbound.close());
-    await upsertTierSchedules(tiers, TZ);
-    await upsertTierSchedules(tiers, TZ);
+    await syncQueueSchedules(tiers, TZ);
+    await syncQueueSchedules(tiers, TZ);
     const schedulers = await tiers.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.every ?? s.pattern, s.tz ?? null]).sort()).toEqual([
       ['tiers-due', 60_000, null],

@@ -11,7 +11,8 @@ import { WeComTierTagCatalog, type TierTagIds } from '../../src/adapters/wecom-a
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import type { Tier } from '../../src/domain/tiers/policy.ts';
-import { QUEUE_NAMES, type TierTagJobData } from '../../src/jobs/queues.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { type TierTagJobData } from '../../src/jobs/tier-tags/job.ts';
 import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
 import { createOutboundWorker } from '../../src/jobs/tier-tags/outbound-worker.ts';
 import { retryFailedTierTags } from '../../src/jobs/tier-tags/retry-failed-tier-tags.ts';

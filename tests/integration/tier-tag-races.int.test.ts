@@ -12,11 +12,13 @@ import { WeComTierTagCatalog, type TierTagIds } from '../../src/adapters/wecom-a
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
 import { DAY_MS, type Tier } from '../../src/domain/tiers/policy.ts';
-import { QUEUE_NAMES, TIERS_RECOMPUTE_JOB_NAME, type TierTagJobData } from '../../src/jobs/queues.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { TIERS_RECOMPUTE_JOB_NAME } from '../../src/jobs/tiers/job.ts';
+import { type TierTagJobData } from '../../src/jobs/tier-tags/job.ts';
 import { tierTagEnqueuer } from '../../src/jobs/tier-tags/enqueue-tier-tags.ts';
-import { tierTagPlan } from '../../src/jobs/handlers/mirror-tier-tag.ts';
+import { tierTagPlan } from '../../src/jobs/tier-tags/mirror-tier-tag.ts';
 import { createOutboundWorker } from '../../src/jobs/tier-tags/outbound-worker.ts';
-import { createTierWorkers } from '../../src/jobs/tier-workers.ts';
+import { createTierWorkers } from '../../src/jobs/tiers/worker.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
 import { testPolicies } from '../helpers/tier-rules.ts';

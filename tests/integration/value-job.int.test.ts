@@ -10,10 +10,13 @@ import { testPolicies } from '../helpers/tier-rules.ts';
 import type { ContactRecord } from '../../src/domain/ports.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
 import { buildValueModel, effectiveValue, scoreBuyer, scoreValues, type ValueInput, type ValueResult } from '../../src/domain/value/value-score.ts';
-import { recomputeAllTiers } from '../../src/jobs/handlers/recompute-all-tiers.ts';
-import { buyerNumbers, scoreAllValues, type ValueJobDeps, type ValueRunStats } from '../../src/jobs/handlers/score-all-values.ts';
-import { QUEUE_NAMES, VALUE_JOB_NAME, type ValueJobData } from '../../src/jobs/queues.ts';
-import { createValueWorker, enqueueValueScoring, upsertValueSchedule, VALUE_CRON } from '../../src/jobs/value-worker.ts';
+import { recomputeAllTiers } from '../../src/jobs/tiers/recompute-all-tiers.ts';
+import { buyerNumbers, scoreAllValues, type ValueJobDeps, type ValueRunStats } from '../../src/jobs/value/score-all-values.ts';
+import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
+import { VALUE_JOB_NAME, type ValueJobData } from '../../src/jobs/value/job.ts';
+import { createValueWorker, enqueueValueScoring } from '../../src/jobs/value/worker.ts';
+import { syncQueueSchedules } from '../../src/jobs/scheduler.ts';
+import { VALUE_CRON } from '../../src/jobs/value/job.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
 import { waitForJob } from '../helpers/wait-for.ts';
 
@@ -162,8 +165,8 @@ describe('value scoring job (real Redis)', () => {
       expect(job.returnvalue).toMatchObject({ contacts: N, buyers: 35, written: 35 });
       expect((await store.valueSummary())!.buyers).toBe(35);
 
-      await upsertValueSchedule(queue, 'Asia/Shanghai');
-      await upsertValueSchedule(queue, 'Asia/Shanghai');
+      await syncQueueSchedules(queue, 'Asia/Shanghai');
+      await syncQueueSchedules(queue, 'Asia/Shanghai');
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers).toHaveLength(1);
       expect(schedulers[0]).toMatchObject({ pattern: VALUE_CRON, tz: 'Asia/Shanghai', name: VALUE_JOB_NAME });

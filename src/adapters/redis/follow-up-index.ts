@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { FollowUpIndex } from '../../domain/followups/ports.ts';
 import type { Tier } from '../../domain/tiers/policy.ts';
 import { runCommits, type Commit } from './contact-store/commit.ts';
 import { hotIndexedState } from './contact-store/indexes.ts';
@@ -16,7 +17,7 @@ const MAX_ATTEMPTS = 20;
  * with every record write, as a function of the record alone; the cadence is applied when
  * reading (an anchor before a cutoff), so a changed everyDays needs no re-indexing.
  */
-export class RedisFollowUpIndex {
+export class RedisFollowUpIndex implements FollowUpIndex {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
   private readonly batches: RedisTierBatches;

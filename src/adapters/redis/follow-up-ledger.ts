@@ -1,29 +1,6 @@
 import type { Redis, Result } from 'ioredis';
+import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
 import type { RedisKeys } from './keys.ts';
-
-/**
- * What one followups.send job's add_msg_template call did, saved so that a retry never
- * creates a second task: 'calling' just before the call (a retry that finds it cannot know
- * whether WeCom created the task), 'created' with WeCom's answer (msgid null: WeCom said
- * 41048, nobody can receive), 'unknown' when WeCom may or may not have created it.
- */
-export type SendOutcome =
-  | { state: 'calling'; recipients: string[]; at: number }
-  | { state: 'created'; msgid: string | null; failList: string[]; recipients: string[]; at: number }
-  | { state: 'unknown'; recipients: string[]; at: number };
-
-/** Who owns each contact's next follow-up, and what each send did. */
-export interface FollowUpLedger {
-  /** Claims each contact for `owner` unless another owner holds it; returns those `owner` holds now. */
-  claim(ids: readonly string[], owner: string, ttlMs: number): Promise<string[]>;
-  /** Drops the owner's claims (another owner's are left alone). */
-  release(ids: readonly string[], owner: string): Promise<void>;
-  /** Keeps the owner's claims for `ttlMs` from now. */
-  hold(ids: readonly string[], owner: string, ttlMs: number): Promise<void>;
-  outcome(jobId: string): Promise<SendOutcome | null>;
-  saveOutcome(jobId: string, outcome: SendOutcome): Promise<void>;
-  clearOutcome(jobId: string): Promise<void>;
-}
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { KfSyncLock } from '../../domain/contacts/ports.ts';
 import type { RedisKeys } from './keys.ts';
 
 /* Release or extend the lock only while we still own it. KEYS[1] lock, ARGV[1] owner, ARGV[2] ttl ms (extend). */
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const EXTEND_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
-
-/** A held sync lock. */
-export interface KfSyncLock {
-  /** Pushes the expiry out again; false when the lock was lost (expired and taken). */
-  extend(): Promise<boolean>;
-  release(): Promise<void>;
-}
 
 /**
  * Per 微信客服 account: the kf/sync_msg cursor, and a short lock so one sync at a time

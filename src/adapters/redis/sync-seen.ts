@@ -1,11 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { ListedPair } from '../../domain/contacts/ports.ts';
 import type { RedisKeys } from './keys.ts';
-
-/** One (customer, rep) relation as WeCom lists it. */
-export interface ListedPair {
-  externalUserId: string;
-  userId: string;
-}
 
 /** A run's sets outlive a crashed or failed run by this long, then expire. */
 const SEEN_TTL_SECONDS = 3 * 24 * 3600;

@@ -4,7 +4,8 @@ import type { FollowRelation } from '../contacts/contact.ts';
 import { emptyEngagement } from '../engagement/engagement.ts';
 import type { StoredTier } from '../ports.ts';
 import type { Tier } from '../tiers/policy.ts';
-import { followUpAnchor, followUpCutoff, followUpDueAt, followUpRep, planFollowUp, type FollowUpInput } from './plan-follow-up.ts';
+import { followUpAnchor } from '../contacts/reach-anchor.ts';
+import { followUpCutoff, followUpDueAt, followUpRep, planFollowUp, type FollowUpInput } from './plan-follow-up.ts';
 import { followRelation, storedTier } from '../../../tests/helpers/factories.ts';
 
 const { followUps: policy } = testPolicies;

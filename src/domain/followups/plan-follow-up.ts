@@ -1,6 +1,6 @@
 import type { FollowRelation } from '../contacts/contact.ts';
-import type { Engagement } from '../engagement/engagement.ts';
-import type { ContactRecord, StoredTier } from '../ports.ts';
+import { followUpAnchor } from '../contacts/reach-anchor.ts';
+import type { ContactRecord } from '../ports.ts';
 import type { Tier } from '../tiers/policy.ts';
 import { addDays, instantOf, localDateOf } from './local-time.ts';
 import type { FollowUpPolicy } from './policy.ts';
@@ -24,22 +24,6 @@ export type FollowUpSkipReason = FollowUpSkip['reason'];
 
 /** What the decision reads from a contact. */
 export type FollowUpInput = Pick<ContactRecord, 'contact' | 'engagement' | 'tier'>;
-
-/**
- * Where a contact's follow-up cadence counts from: its last outbound contact (our push, or
- * an outbound message, call or visit recorded through the API: engagement.pushes), or,
- * never pushed, when it entered its tier. Null when it gets no follow-up whatever the
- * policy says (customer left, no active relation, no tier). The follow-up due index stores
- * exactly this per tier, so the index and planFollowUp cannot disagree.
- */
-export function followUpAnchor(input: {
-  tier: StoredTier | null;
-  engagement: Pick<Engagement, 'pushes' | 'customerLeft'>;
-  hasActiveRelation: boolean;
-}): { tier: Tier; anchor: number } | null {
-  if (input.engagement.customerLeft || !input.hasActiveRelation || !input.tier) return null;
-  return { tier: input.tier.tier, anchor: input.engagement.pushes.at(-1) ?? input.tier.since };
-}
 
 /**
  * When a contact anchored at `anchor` falls due: local midnight `everyDays` calendar days

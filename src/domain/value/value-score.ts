@@ -8,7 +8,7 @@
  * Two ways in, with the same arithmetic: scoreValues for a list of customers (tests,
  * small sets), or buildValueModel over the buyers' numbers as columns (typed arrays) and
  * then scoreBuyer per buyer — how the nightly job scores a million contacts without
- * holding them, in two passes (jobs/handlers/score-all-values.ts).
+ * holding them, in two passes (jobs/value/score-all-values.ts).
  */
 export interface ValueInput {
   externalUserId: string;

@@ -1,4 +1,4 @@
-import type { ListedPair } from '../../adapters/redis/sync-seen.ts';
+import type { ListedPair } from '../../domain/contacts/ports.ts';
 import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import type { SettleDeps } from '../../domain/contacts/settle-tiers.ts';
 import type { Clock } from '../../shared/clock.ts';

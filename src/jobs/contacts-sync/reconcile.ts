@@ -1,4 +1,4 @@
-import type { ListedPair } from '../../adapters/redis/sync-seen.ts';
+import type { ListedPair } from '../../domain/contacts/ports.ts';
 import type { TierChange } from '../../domain/ports.ts';
 import { customerLeftOf, type RelationFact } from '../../domain/contacts/follows.ts';
 import { reevaluateTier } from '../../domain/tiers/reevaluate-tier.ts';

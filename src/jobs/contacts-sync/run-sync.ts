@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { ContactSyncJobData } from '../queues.ts';
+import type { ContactSyncJobData } from './job.ts';
 import type { ContactSyncDeps } from './deps.ts';
 import { listAllPairs } from './list-pass.ts';
 import { initialProgress, savedProgress, type ContactSyncProgress } from './progress.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GetGroupmsgSendResultRequest, GetGroupmsgSendResultResponse } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
-import type { FollowUpResultJobData } from '../queues.ts';
+import type { FollowUpResultJobData } from './job.ts';
 import { CHECK_EVERY_MS, FAILED_HOLD_MS, readFollowUpResults, type FollowUpResultDeps } from './follow-up-results.ts';
 
 const HOUR = 3_600_000;

@@ -1,10 +1,10 @@
-import type { FollowUpLedger } from '../../adapters/redis/follow-up-ledger.ts';
+import type { FollowUpLedger } from '../../domain/followups/ports.ts';
 import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import { DAY_MS } from '../../domain/tiers/policy.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { FollowUpResultJobData } from '../queues.ts';
+import type { FollowUpResultJobData } from './job.ts';
 
 const HOUR_MS = 3_600_000;
 /** The first read-back, after the task was created: reps usually confirm within the hour. */

@@ -1,11 +1,11 @@
-import type { FollowUpLedger } from '../../adapters/redis/follow-up-ledger.ts';
 import { followUpCutoff, planFollowUp, type FollowUpSkipReason } from '../../domain/followups/plan-follow-up.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
+import type { FollowUpIndex, FollowUpLedger } from '../../domain/followups/ports.ts';
 import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-window.ts';
-import type { ContactStore } from '../../domain/ports.ts';
+import type { ContactReads } from '../../domain/ports.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { FollowUpSendJobData } from '../queues.ts';
+import type { FollowUpSendJobData } from './job.ts';
 
 /** Recipients per add_msg_template call (WeCom's limit); a larger group waits for the next run. */
 export const MAX_RECIPIENTS = 10_000;
@@ -16,12 +16,8 @@ const MAX_CANDIDATES_PER_TIER = 50_000;
 export const CLAIM_TTL_MS = 6 * 3_600_000;
 
 export interface PlanFollowUpsDeps {
-  index: {
-    /** Indexes contacts stored before the index existed (once). */
-    backfillOnce(): Promise<number>;
-    candidates(tier: Tier, before: number, offset: number, limit: number): Promise<string[]>;
-  };
-  store: Pick<ContactStore, 'get'>;
+  index: FollowUpIndex;
+  store: Pick<ContactReads, 'get'>;
   ledger: Pick<FollowUpLedger, 'claim'>;
   /** The followups queue's send jobs. */
   sends: {

@@ -1,14 +1,14 @@
-import type { FollowUpLedger, SendOutcome } from '../../adapters/redis/follow-up-ledger.ts';
+import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
 import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { planFollowUp } from '../../domain/followups/plan-follow-up.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-window.ts';
-import type { ContactStore } from '../../domain/ports.ts';
+import type { ContactReads } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { FollowUpResultJobData, FollowUpSendJobData } from '../queues.ts';
+import type { FollowUpResultJobData, FollowUpSendJobData } from './job.ts';
 import { FAILED_HOLD_MS, FIRST_CHECK_MS, followUpResultJobId, pendingHoldMs } from './follow-up-results.ts';
 import { CLAIM_TTL_MS } from './plan-follow-ups.ts';
 
@@ -25,7 +25,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const RECHECK_PARALLEL = 100;
 
 export interface SendFollowUpDeps {
-  store: Pick<ContactStore, 'get'>;
+  store: Pick<ContactReads, 'get'>;
   ledger: FollowUpLedger;
   api: Pick<WeComApi, 'addMsgTemplate'>;
   /** Stores push interactions (idempotent by id) and re-tiers their contacts. */

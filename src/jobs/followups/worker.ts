@@ -1,24 +1,19 @@
-import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, type Job, type Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { rethrowForJob } from '../job-errors.ts';
-import {
-  FOLLOWUP_RESULT_JOB_OPTIONS, FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME, QUEUE_NAMES,
-  type FollowUpJobData, type FollowUpResultJobData, type FollowUpSendJobData,
-} from '../queues.ts';
+import { QUEUE_NAMES } from '../queues.ts';
+import { createQueueWorker, type JobHandler } from '../queue-worker.ts';
 import { readFollowUpResults, type FollowUpResultDeps } from './follow-up-results.ts';
+import {
+  FOLLOWUP_RESULT_JOB_OPTIONS, FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME,
+  type FollowUpJobData, type FollowUpResultJobData, type FollowUpSendJobData,
+} from './job.ts';
 import { planFollowUps, type PlanFollowUpsDeps } from './plan-follow-ups.ts';
 import { sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
-import { logWorkerTrouble } from '../worker-logging.ts';
 
-/**
- * Jobs in flight on the followups queue, here and (set by the schedule) across the
- * deployment: a planning run beside a send, or two sends. WeCom publishes no concurrency
- * limit for add_msg_template; 45033 would only delay a send (rethrowForJob).
- */
-export const FOLLOWUPS_CONCURRENCY = 2;
 /** Push interactions stored in parallel (distinct contacts, so no write conflicts). */
 const RECORD_PARALLEL = 32;
 
@@ -62,60 +57,61 @@ async function waitUntil(job: Job, token: string | undefined, until: number, now
   throw new DelayedError();
 }
 
+export interface FollowUpQueueDeps {
+  /** The followups queue: the sends a plan queues, the read-back a send queues. */
+  queue: Pick<Queue<FollowUpJobData>, 'getJob' | 'add'>;
+  followUps: FollowUpJobDeps;
+}
+
 /**
- * The followups worker: `followups.plan` (every 15 minutes, see schedules.ts), the
+ * The followups queue's jobs: `followups.plan` (every 15 minutes, registry.ts), the
  * `followups.send` jobs it queues, and the `followups.result` read-back each created task
  * gets. A send outside the send window waits for it, a read-back with recipients still
  * unsent waits for its next check (moved to delayed, no attempt used); WeCom rate limits
- * likewise; configuration errors fail at once. Not started (autorun off).
+ * likewise; configuration errors fail at once.
  */
-export function createFollowUpWorker(deps: {
-  connection: Redis;
-  prefix: string;
-  queue: Pick<Queue<FollowUpJobData>, 'getJob' | 'add'>;
-  followUps: FollowUpJobDeps;
-  log: Logger;
-}): Worker {
+export function followUpJobHandlers(deps: FollowUpQueueDeps): Record<'plan' | 'send' | 'result', JobHandler> {
   const recordPushes = pushRecorder(deps.followUps.contacts);
   const sends = sendQueue(deps.queue);
   const results = resultQueue(deps.queue);
-  const worker = new Worker(
-    QUEUE_NAMES.followups,
-    async (job: Job, token?: string) => {
-      const log = deps.log.child({ queue: job.queueName, jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1 });
-      const runId = String(job.id);
-      if (job.name === FOLLOWUPS_PLAN_JOB_NAME) {
-        const stats = await planFollowUps({ ...deps.followUps, sends }, runId).catch((err: unknown) => rethrowForJob(err, job, token, log));
-        if (stats.sends > 0 || stats.backfilled > 0) log.info(stats, 'follow-ups planned');
-        return stats;
-      }
-      if (job.name === FOLLOWUPS_SEND_JOB_NAME) {
-        const data = job.data as FollowUpSendJobData;
-        const result = await sendFollowUp({ ...deps.followUps, recordPushes, results, log }, runId, data)
-          .catch((err: unknown) => rethrowForJob(err, job, token, log));
-        if (result.status === 'deferred') {
-          log.info({ until: new Date(result.until).toISOString() }, 'follow-up task waits for the send window');
-          return waitUntil(job, token, result.until, deps.followUps.clock.now());
-        }
-        log.info({ rep: data.rep, tier: data.tier, ...result }, 'follow-up task done');
-        return result;
-      }
-      if (job.name === FOLLOWUPS_RESULT_JOB_NAME) {
-        const data = job.data as FollowUpResultJobData;
-        const check = await readFollowUpResults({ ...deps.followUps, recordPushes }, data).catch((err: unknown) => rethrowForJob(err, job, token, log));
-        if (check.status === 'waiting') {
-          const { pushed, failed, pending } = check;
-          if (pushed + failed > 0) log.info({ msgid: data.msgid, rep: data.rep, pushed, failed, unsent: pending.length }, 'follow-up task read back, some still unsent');
-          await job.updateData({ ...data, pending: check.pending, checkAt: check.nextCheckAt });
-          return waitUntil(job, token, check.nextCheckAt, deps.followUps.clock.now());
-        }
-        log.info({ msgid: data.msgid, rep: data.rep, ...check }, 'follow-up task read back');
-        return check;
-      }
-      throw new UnrecoverableError(`unknown job ${job.name}`);
+  return {
+    plan: async (job, token, log) => {
+      const stats = await planFollowUps({ ...deps.followUps, sends }, String(job.id)).catch((err: unknown) => rethrowForJob(err, job, token, log));
+      if (stats.sends > 0 || stats.backfilled > 0) log.info(stats, 'follow-ups planned');
+      return stats;
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: FOLLOWUPS_CONCURRENCY, autorun: false },
-  );
-  logWorkerTrouble(worker, deps.log);
-  return worker;
+    send: async (job, token, log) => {
+      const data = job.data as FollowUpSendJobData;
+      const result = await sendFollowUp({ ...deps.followUps, recordPushes, results, log }, String(job.id), data)
+        .catch((err: unknown) => rethrowForJob(err, job, token, log));
+      if (result.status === 'deferred') {
+        log.info({ until: new Date(result.until).toISOString() }, 'follow-up task waits for the send window');
+        return waitUntil(job, token, result.until, deps.followUps.clock.now());
+      }
+      log.info({ rep: data.rep, tier: data.tier, ...result }, 'follow-up task done');
+      return result;
+    },
+    result: async (job, token, log) => {
+      const data = job.data as FollowUpResultJobData;
+      const check = await readFollowUpResults({ ...deps.followUps, recordPushes }, data).catch((err: unknown) => rethrowForJob(err, job, token, log));
+      if (check.status === 'waiting') {
+        const { pushed, failed, pending } = check;
+        if (pushed + failed > 0) log.info({ msgid: data.msgid, rep: data.rep, pushed, failed, unsent: pending.length }, 'follow-up task read back, some still unsent');
+        await job.updateData({ ...data, pending: check.pending, checkAt: check.nextCheckAt });
+        return waitUntil(job, token, check.nextCheckAt, deps.followUps.clock.now());
+      }
+      log.info({ msgid: data.msgid, rep: data.rep, ...check }, 'follow-up task read back');
+      return check;
+    },
+  };
+}
+
+/** The followups worker alone (its policy: registry.ts). Not started (autorun off). */
+export function createFollowUpWorker(deps: FollowUpQueueDeps & { connection: Redis; prefix: string; log: Logger }): Worker {
+  const handlers = followUpJobHandlers(deps);
+  return createQueueWorker(QUEUE_NAMES.followups, {
+    [FOLLOWUPS_PLAN_JOB_NAME]: handlers.plan,
+    [FOLLOWUPS_SEND_JOB_NAME]: handlers.send,
+    [FOLLOWUPS_RESULT_JOB_NAME]: handlers.result,
+  }, deps);
 }

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { TierChange } from '../../domain/ports.ts';
-import { MARK_TAG_CONCURRENCY, TIER_TAG_JOB_NAME, TIER_TAG_JOB_OPTIONS, type TierTagJobData } from '../queues.ts';
+import { applyQueuePolicy } from '../registry.ts';
+import { TIER_TAG_JOB_NAME, TIER_TAG_JOB_OPTIONS, type TierTagJobData } from './job.ts';
 
 /** What a tier.tag job is queued for: a tier change, or the nightly repair's finding. */
 export type TierTagRequest = Pick<TierChange, 'externalUserId' | 'to' | 'at'>;
@@ -18,11 +19,11 @@ export function tierTagJobId(change: TierTagRequest): string {
  * latest change wins: the job mirrors the tier stored when it runs anyway). This is the
  * `onTierChanges` / `onChanges` hook of the event handlers and the tier batch jobs.
  *
- * Before its first job it sets the queue's global concurrency (kept in Redis), so the
- * limit is in place before any job can be fetched, whichever process enqueues first.
+ * Before its first job it sets the queue's global concurrency (registry.ts; kept in Redis),
+ * so the limit is in place before any job can be fetched, whichever process enqueues first.
  */
 export function tierTagEnqueuer(
-  queue: Pick<Queue<TierTagJobData>, 'addBulk' | 'setGlobalConcurrency'>,
+  queue: Pick<Queue<TierTagJobData>, 'name' | 'addBulk' | 'setGlobalConcurrency'>,
 ): (changes: readonly TierTagRequest[]) => Promise<void> {
   let limited: Promise<unknown> | null = null;
   return async (changes) => {
@@ -32,7 +33,7 @@ export function tierTagEnqueuer(
       if (!seen || change.at >= seen.at) latest.set(change.externalUserId, change);
     }
     if (latest.size === 0) return;
-    limited ??= queue.setGlobalConcurrency(MARK_TAG_CONCURRENCY).catch((err: unknown) => {
+    limited ??= applyQueuePolicy(queue).catch((err: unknown) => {
       limited = null;
       throw err;
     });

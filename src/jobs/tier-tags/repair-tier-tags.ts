@@ -1,7 +1,7 @@
 import type { TierTagIds } from '../../adapters/wecom-api/tier-tags.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
-import { tierTagPlan } from '../handlers/mirror-tier-tag.ts';
-import type { TierBatchStore } from '../handlers/tier-batch.ts';
+import { tierTagPlan } from './mirror-tier-tag.ts';
+import type { TierBatchStore } from '../tiers/tier-batch.ts';
 import type { TierTagRequest } from './enqueue-tier-tags.ts';
 
 export interface RepairTierTagsDeps {

@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import { TIER_TAG_JOB_NAME } from '../queues.ts';
+import { TIER_TAG_JOB_NAME } from './job.ts';
 
 /** Failed jobs looked at per page. */
 const PAGE = 500;

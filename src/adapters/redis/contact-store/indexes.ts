@@ -1,5 +1,5 @@
 import type { Engagement } from '../../../domain/engagement/engagement.ts';
-import { followUpAnchor } from '../../../domain/followups/plan-follow-up.ts';
+import { followUpAnchor } from '../../../domain/contacts/reach-anchor.ts';
 import type { ContactRecord, StoredTier, TierChange } from '../../../domain/ports.ts';
 import type { Tier } from '../../../domain/tiers/policy.ts';
 import { activeReps } from './codec.ts';

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StoredTier, TierChange } from '../../../domain/ports.ts';
-import type { TierInputs } from '../../../domain/tiers/reevaluate-tier.ts';
+import type { TierWrite, VersionedTierInputs } from '../../../domain/tiers/ports.ts';
 import type { RedisKeys } from '../keys.ts';
 import { decodeHot, encodeHot } from './codec.ts';
 import { defineCommitCommand, runCommits, type Commit } from './commit.ts';
@@ -8,21 +7,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { pageIds } from './paging.ts';
 import { historyOp, hotIndexedState, indexChanges, type Segment } from './indexes.ts';
 
-/** Tier inputs plus the hot half they came from, which a write compares against. */
-export interface VersionedTierInputs extends TierInputs {
-  reps: string[];
-  /** Carried unchanged into the hot half a write re-encodes (codec.ts HotPart). */
-  inboundFacts: string;
-  version: string;
-}
-
 const NEWLINE = 0x0a;
-
-export interface TierWrite {
-  input: VersionedTierInputs;
-  tier: StoredTier;
-  change: TierChange | null;
-}
 
 /**
  * Batch access to contacts for tier jobs: ids by ZRANGEBYLEX (fetched ahead), records by

@@ -1,4 +1,4 @@
-import type { TierWrite, VersionedTierInputs } from '../../adapters/redis/contact-store/tier-batches.ts';
+import type { TierWrite, VersionedTierInputs } from '../../domain/tiers/ports.ts';
 import type { ContactStore, StoredTier, TierChange } from '../../domain/ports.ts';
 import { decideTier, reevaluateTier } from '../../domain/tiers/reevaluate-tier.ts';
 import type { TierPolicy } from '../../domain/tiers/policy.ts';

@@ -4,7 +4,7 @@ import type { MarkTagRequest } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
 import type { Contact, FollowRelation } from '../../domain/contacts/contact.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
-import { tierTagJobId } from '../tier-tags/enqueue-tier-tags.ts';
+import { tierTagJobId } from './enqueue-tier-tags.ts';
 import { mirrorTierTag, TierTagBusyError, tierTagPlan } from './mirror-tier-tag.ts';
 
 const tags = { A: 'etA', B: 'etB', C: 'etC', D: 'etD' };

@@ -2,7 +2,8 @@ import { applyContactChange, type ContactChange, type ContactChangeDeps } from '
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ExternalContactEvent } from '../../wecom/events.ts';
-import type { CallbackJobData, KfSyncJobData } from '../queues.ts';
+import type { KfSyncJobData } from '../kf/job.ts';
+import type { CallbackJobData } from './job.ts';
 
 export interface CallbackHandlerDeps {
   contacts: ContactChangeDeps;

@@ -1,4 +1,4 @@
-import type { KfSyncLock } from '../../adapters/redis/kf-sync-state.ts';
+import type { KfSyncLock } from '../../domain/contacts/ports.ts';
 import type { KfSyncMsgResponse, WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
 import { kfMessageToInteraction } from '../../adapters/wecom-api/kf-interactions.ts';

@@ -1,0 +1,123 @@
+import type { JobsOptions, Queue } from 'bullmq';
+import { callbackJobHandler, type CallbackJobDeps } from './callbacks/callback-job.ts';
+import { CALLBACK_JOB_NAME, CALLBACK_JOB_OPTIONS } from './callbacks/job.ts';
+import type { ContactSyncDeps } from './contacts-sync/deps.ts';
+import { CONTACT_SYNC_CRON, CONTACT_SYNC_JOB_NAME, CONTACT_SYNC_JOB_OPTIONS } from './contacts-sync/job.ts';
+import { contactSyncJobHandler } from './contacts-sync/worker.ts';
+import {
+  FOLLOWUP_RESULT_JOB_OPTIONS, FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_CONCURRENCY, FOLLOWUPS_PLAN_EVERY_MS, FOLLOWUPS_PLAN_JOB_NAME,
+  FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME,
+} from './followups/job.ts';
+import { followUpJobHandlers, type FollowUpQueueDeps } from './followups/worker.ts';
+import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './kf/job.ts';
+import { kfSyncJobHandler } from './kf/kf-sync-job.ts';
+import type { KfSyncDeps } from './kf/sync-kf-messages.ts';
+import type { JobHandler } from './queue-worker.ts';
+import { QUEUE_NAMES, type QueueName } from './queues.ts';
+import { HEARTBEAT_EVERY_MS, HEARTBEAT_JOB_NAME, heartbeatJobHandler, type HeartbeatDeps } from './system/heartbeat.ts';
+import { MARK_TAG_CONCURRENCY, TIER_TAG_JOB_NAME, TIER_TAG_JOB_OPTIONS } from './tier-tags/job.ts';
+import { tierTagJobHandler } from './tier-tags/outbound-worker.ts';
+import { RECOMPUTE_CRON, TIERS_DUE_EVERY_MS, TIERS_DUE_JOB_NAME, TIERS_RECOMPUTE_JOB_NAME } from './tiers/job.ts';
+import { dueTiersJobHandler, recomputeTiersJobHandler, type TierJobsDeps } from './tiers/worker.ts';
+import { VALUE_CRON, VALUE_JOB_NAME, VALUE_JOB_OPTIONS } from './value/job.ts';
+import type { ValueJobDeps } from './value/score-all-values.ts';
+import { valueJobHandler } from './value/worker.ts';
+
+/**
+ * Every queue and every job Fenji runs, in one place. A new job is a folder under
+ * src/jobs/ (its job.ts: name, data, options; its handler) and one line in JOBS below;
+ * the container starts its worker from here and the scheduler role upserts its schedule
+ * (and removes schedules no longer listed).
+ */
+
+/** How a queue runs its jobs. */
+export interface QueuePolicy {
+  /** Jobs at once in one worker process; 'configured' = WORKER_CONCURRENCY (config.worker.concurrency). */
+  concurrency: number | 'configured';
+  /** Jobs at once across the deployment (BullMQ's global concurrency, kept in Redis). */
+  globalConcurrency?: number;
+  /** Jobs started per `duration` ms across the deployment. */
+  limiter?: { max: number; duration: number };
+  /** What the worker logs when a job fails (worker-logging.ts). */
+  failureMessages?: { final: string; retry: string };
+}
+
+export const QUEUES: Readonly<Record<QueueName, QueuePolicy>> = {
+  [QUEUE_NAMES.callbacks]: { concurrency: 'configured' },
+  [QUEUE_NAMES.system]: { concurrency: 1 },
+  // mark_tag: WeCom allows ≤ 5 concurrent calls; the limiter is 80% of its 10,000 calls per
+  // minute per API (docs/wecom/api.md, 'Rate limits'), so a 45009 pause can take effect.
+  [QUEUE_NAMES.wecomOutbound]: { concurrency: MARK_TAG_CONCURRENCY, globalConcurrency: MARK_TAG_CONCURRENCY, limiter: { max: 8000, duration: 60_000 } },
+  // One at a time: a recompute and a due run never overlap.
+  [QUEUE_NAMES.tiers]: { concurrency: 1, globalConcurrency: 1 },
+  // kf cursors are read and advanced in order.
+  [QUEUE_NAMES.kf]: { concurrency: 1, globalConcurrency: 1 },
+  [QUEUE_NAMES.contacts]: {
+    concurrency: 1, globalConcurrency: 1,
+    failureMessages: { final: 'contact sync failed for good', retry: 'contact sync failed, will resume from its progress' },
+  },
+  [QUEUE_NAMES.value]: {
+    concurrency: 1, globalConcurrency: 1,
+    failureMessages: { final: 'value scoring failed for good', retry: 'value scoring failed, will start over' },
+  },
+  [QUEUE_NAMES.followups]: { concurrency: FOLLOWUPS_CONCURRENCY, globalConcurrency: FOLLOWUPS_CONCURRENCY },
+};
+
+/** What the container hands the registered handlers (each job takes its family's part). */
+export interface JobContext {
+  callbacks: CallbackJobDeps;
+  kf: Omit<KfSyncDeps, 'log'>;
+  heartbeat: HeartbeatDeps;
+  tiers: TierJobsDeps;
+  contactSync: Omit<ContactSyncDeps, 'log'>;
+  value: ValueJobDeps;
+  followUps: FollowUpQueueDeps;
+}
+
+/** When a job runs by itself: every `every` ms, or on a cron `pattern` in FENJI_TIMEZONE. Its id is the job scheduler's key. */
+export type JobSchedule = { id: string; data?: object } & ({ every: number } | { pattern: string });
+
+export interface JobEntry {
+  queue: QueueName;
+  /** Options of every job of this name, enqueued or scheduled. */
+  options?: JobsOptions;
+  schedule?: JobSchedule;
+  handler: (ctx: JobContext) => JobHandler;
+}
+
+/** Scheduled runs keep a few completed runs to look at, and failed ones a week. */
+const SCHEDULED_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { count: 50 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const JOBS: Readonly<Record<string, JobEntry>> = {
+  [CALLBACK_JOB_NAME]: { queue: QUEUE_NAMES.callbacks, options: CALLBACK_JOB_OPTIONS, handler: (c) => callbackJobHandler(c.callbacks) },
+  [KF_SYNC_JOB_NAME]: { queue: QUEUE_NAMES.kf, options: KF_SYNC_JOB_OPTIONS, handler: (c) => kfSyncJobHandler(c.kf) },
+  [HEARTBEAT_JOB_NAME]: { queue: QUEUE_NAMES.system, schedule: { id: 'heartbeat', every: HEARTBEAT_EVERY_MS }, handler: (c) => heartbeatJobHandler(c.heartbeat) },
+  [TIER_TAG_JOB_NAME]: { queue: QUEUE_NAMES.wecomOutbound, options: TIER_TAG_JOB_OPTIONS, handler: (c) => tierTagJobHandler({ queue: c.tiers.outboundQueue, mirror: c.tiers.mirror }) },
+  [TIERS_DUE_JOB_NAME]: { queue: QUEUE_NAMES.tiers, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'tiers-due', every: TIERS_DUE_EVERY_MS }, handler: (c) => dueTiersJobHandler(c.tiers) },
+  [TIERS_RECOMPUTE_JOB_NAME]: { queue: QUEUE_NAMES.tiers, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'tiers-recompute', pattern: RECOMPUTE_CRON, data: {} }, handler: (c) => recomputeTiersJobHandler(c.tiers) },
+  [CONTACT_SYNC_JOB_NAME]: {
+    queue: QUEUE_NAMES.contacts, options: CONTACT_SYNC_JOB_OPTIONS, schedule: { id: 'contacts-sync-nightly', pattern: CONTACT_SYNC_CRON, data: { trigger: 'nightly' } },
+    handler: (c) => contactSyncJobHandler(c.contactSync),
+  },
+  [VALUE_JOB_NAME]: { queue: QUEUE_NAMES.value, options: VALUE_JOB_OPTIONS, schedule: { id: 'value-nightly', pattern: VALUE_CRON, data: { trigger: 'nightly' } }, handler: (c) => valueJobHandler(c.value) },
+  // The planning run does nothing outside the send window, so its schedule need not know the window.
+  [FOLLOWUPS_PLAN_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'followups-plan', every: FOLLOWUPS_PLAN_EVERY_MS }, handler: (c) => followUpJobHandlers(c.followUps).plan },
+  [FOLLOWUPS_SEND_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_SEND_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).send },
+  [FOLLOWUPS_RESULT_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_RESULT_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).result },
+};
+
+/** The registered jobs of one queue, by name. */
+export function jobsOf(queue: QueueName): [string, JobEntry][] {
+  return Object.entries(JOBS).filter(([, entry]) => entry.queue === queue);
+}
+
+/** Sets the queue's global concurrency (registry policy) in Redis; a queue without one is left alone. */
+export async function applyQueuePolicy(queue: Pick<Queue, 'name' | 'setGlobalConcurrency'>): Promise<void> {
+  const global = QUEUES[queue.name as QueueName]?.globalConcurrency;
+  if (global !== undefined) await queue.setGlobalConcurrency(global);
+}
