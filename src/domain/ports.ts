@@ -67,6 +67,21 @@ export interface ContactRecord {
    * is NON_BUYER_VALUE, see effectiveValue) and for a buyer not scored yet.
    */
   value: Omit<ValueResult, 'externalUserId'> | null;
+  /**
+   * Set when the customer asked for no more automated messages (退订, 不要再发 …); cleared
+   * when their rep reverses it. Absent on records stored before opt-outs existed.
+   */
+  optOut?: OptOut | null;
+}
+
+/** A customer's request for no more automated messages. */
+export interface OptOut {
+  /** When they asked (the message's time, ms): a later reversal by the rep wins, an earlier one does not. */
+  at: number;
+  /** What they wrote that matched (the keyword, not the whole message). */
+  keyword: string;
+  /** The interaction or message id it came from. */
+  source: string;
 }
 
 export interface ContactPage {
