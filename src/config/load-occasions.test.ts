@@ -46,30 +46,75 @@ describe('the shipped config/occasions.jsonc', () => {
     }
   });
 
-  it('every default text is non-empty zh-CN within 4000 bytes, and every A text names the customer', () => {
+  it('every default text is non-empty zh-CN within 4000 bytes', () => {
     expect(allTexts.length).toBeGreaterThan(40);
     for (const text of allTexts) {
       expect(text.trim()).not.toBe('');
       expect(text.replaceAll('{name}', '')).toMatch(/^[^a-z]*[\u4e00-\u9fff][^a-z]*$/i);
       expect(bytes(text)).toBeLessThanOrEqual(4000);
     }
-    for (const h of Object.values(occasions.holidays)) expect(h.texts.A).toContain('{name}');
-    expect(occasions.birthday.texts.A).toContain('{name}');
   });
 
-  it('the wording fits each day: 端午安康 (never 快乐), 中秋 团圆, 重阳 the elders\' health, no 快乐 on 清明', () => {
-    const texts = (id: keyof typeof occasions.holidays) => Object.values(occasions.holidays[id].texts);
-    for (const t of texts('dragonBoat')) expect(t).toMatch(/端午安康/);
-    for (const t of texts('dragonBoat')) expect(t).not.toMatch(/快乐/);
-    for (const t of texts('midAutumn')) expect(t).toMatch(/团圆/);
-    for (const t of texts('doubleNinth')) expect(t).toMatch(/长辈.*(健康|安康)/);
-    for (const t of texts('qingming')) expect(t).not.toMatch(/快乐/);
+  it('the examples left commented out (a custom date, a channel welcome) load once uncommented', () => {
+    const text = readFileSync(SHIPPED_FILE, 'utf8');
+    const uncomment = (from: RegExp, to: RegExp) => {
+      const lines = text.split('\n');
+      const start = lines.findIndex((l) => from.test(l));
+      const end = lines.findIndex((l, i) => i > start && to.test(l));
+      return lines.map((l, i) => (i > start && i < end ? l.replace(/^(\s*)\/\/ ?/, '$1') : l)).join('\n');
+    };
+    const custom = uncomment(/^\s*"custom": \[/, /^\s*\],/);
+    const { occasions: withCustom } = loadOccasions('occasions.jsonc', (f) => (f === 'occasions.jsonc' ? custom : '{}'));
+    expect(withCustom.custom.map((c) => c.id)).toEqual(['shopAnniversary']);
+    const byState = uncomment(/^\s*"byState": \{/, /^\s*\}/);
+    const { occasions: withState } = loadOccasions('occasions.jsonc', (f) => (f === 'occasions.jsonc' ? byState : '{}'));
+    expect(Object.keys(withState.welcome.byState)).toEqual(['booth-3']);
   });
 
   it('after-sale care defaults to day 1, 7 and 30; no custom dates; the overlay file beside it loads', () => {
     expect(occasions.afterSale.steps.map((s) => s.afterDays)).toEqual([1, 7, 30]);
     expect(occasions.custom).toEqual([]);
     expect(overlayFile).toBe(path.join('config', 'holidays-overlay.jsonc'));
+  });
+});
+
+/** The wording rules every greeting file Fenji ships or tests with keeps. */
+describe.each([SHIPPED_FILE, 'tests/fixtures/occasions.jsonc'])('the wording of %s', (file) => {
+  const { occasions } = loadOccasions(file);
+  const texts = (id: keyof typeof occasions.holidays) => Object.values(occasions.holidays[id].texts);
+  const greetings = [...Object.values(occasions.holidays), occasions.birthday, ...occasions.custom];
+
+  it('端午 is 安康, never 快乐 (a day for warding off illness)', () => {
+    for (const t of texts('dragonBoat')) expect(t).toMatch(/端午安康/);
+    for (const t of texts('dragonBoat')) expect(t).not.toMatch(/快乐/);
+  });
+
+  it('清明 is off (a day of remembrance) and, if turned on, never says 快乐', () => {
+    expect(occasions.holidays.qingming.enabled).toBe(false);
+    for (const t of texts('qingming')) expect(t).not.toMatch(/快乐/);
+  });
+
+  it('every A text names the customer with {name}; no B, C or D text does (one 群发 for many)', () => {
+    for (const g of greetings) {
+      expect(g.texts.A).toContain('{name}');
+      for (const tier of ['B', 'C', 'D'] as const) expect(g.texts[tier]).not.toContain('{name}');
+    }
+  });
+
+  it('every text fits WeCom\'s 4000 bytes', () => {
+    for (const g of greetings) for (const t of Object.values(g.texts)) expect(bytes(t)).toBeLessThanOrEqual(4000);
+  });
+});
+
+describe('the shipped wording, day by day', () => {
+  const { occasions } = loadOccasions(SHIPPED_FILE);
+  const texts = (id: keyof typeof occasions.holidays) => Object.values(occasions.holidays[id].texts);
+
+  it('中秋 wishes 团圆, 重阳 the elders\' health, and A thanks the customer on every festival day but 清明', () => {
+    for (const t of texts('midAutumn')) expect(t).toMatch(/团圆/);
+    for (const t of texts('doubleNinth')) expect(t).toMatch(/长辈.*(健康|安康)/);
+    for (const [id, h] of Object.entries(occasions.holidays)) if (id !== 'qingming') expect(h.texts.A, id).toMatch(/感谢/);
+    expect(occasions.birthday.texts.A).toMatch(/感谢/);
   });
 });
 

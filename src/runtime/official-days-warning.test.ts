@@ -17,7 +17,12 @@ describe('warnAboutMissingOfficialDays: one start-up line when the next 60 days 
     warnAboutMissingOfficialDays({ official: officialDays({}), overlayFile: '/srv/fenji/config/holidays-overlay.jsonc' }, now, 'Asia/Shanghai', log);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, years: [2027] });
-    expect(lines[0]!.msg).toMatch(/2027.*\/srv\/fenji\/config\/holidays-overlay\.jsonc/);
+    // What an operator needs: which year, what Fenji does meanwhile, what to copy where.
+    expect(lines[0]!.msg).toBe(
+      'no official days off or make-up working days (调休) known for 2027, which the next 60 days reach: ' +
+        'until they are, Fenji counts every day of 2027 as an ordinary day. When the State Council publishes its notice ' +
+        '(国务院办公厅关于2027年部分节假日安排的通知, usually in November), copy it into /srv/fenji/config/holidays-overlay.jsonc, or upgrade chinese-days',
+    );
   });
 
   it('the local date decides: 1 Nov 2026 23:30 UTC is already 2 Nov in Shanghai, 60 days reach 2027-01-01', () => {

@@ -19,8 +19,11 @@ export function warnAboutMissingOfficialDays(
 ): void {
   const years = yearsWithoutOfficialDays(official, localDateOf(now, timeZone), LOOKAHEAD_DAYS);
   if (years.length === 0) return;
+  const list = years.join(', ');
   log.warn(
     { years, overlayFile },
-    `official days off (调休) for ${years.join(', ')} are not known yet: the next ${LOOKAHEAD_DAYS} days reach it; add the State Council's notice to ${overlayFile} (or update chinese-days)`,
+    `no official days off or make-up working days (调休) known for ${list}, which the next ${LOOKAHEAD_DAYS} days reach: ` +
+      `until they are, Fenji counts every day of ${list} as an ordinary day. When the State Council publishes ` +
+      `its notice (国务院办公厅关于${years[0]}年部分节假日安排的通知, usually in November), copy it into ${overlayFile}, or upgrade chinese-days`,
   );
 }
