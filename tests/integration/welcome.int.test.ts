@@ -53,6 +53,13 @@ describe('welcome message (sandbox, real Redis)', () => {
     expect(sent(plain)).toEqual({ welcome_code: plain, text: { content: DEFAULT_TEXT } });
   });
 
+  it('welcomes a 免验证 add the rep has not added back (add_half_external_contact) the same way', async () => {
+    const added = await fenji.sandbox.simulate.addContact({ userid: REP, name: '半加', state: 'booth-3', half: true });
+    expect(added.delivery?.ok).toBe(true);
+    expect((await welcomeJob(added.welcome_code!)).returnvalue).toBe('sent');
+    expect(sent(added.welcome_code!)).toEqual({ welcome_code: added.welcome_code, text: { content: BOOTH_TEXT } });
+  });
+
   it('drops a welcome whose add is older than 20 s: counted late, never sent', async () => {
     const addedAt = fenji.clock.now();
     const code = fenji.sandbox.state.issueWelcomeCode(REP, 'wmLate', 'booth-3').code;
