@@ -3,6 +3,7 @@ import { ingress, INGRESS_OPTIONS } from './ingress.ts';
 import { spool, SPOOL_OPTIONS } from './spool.ts';
 import { tiers, TIERS_OPTIONS } from './tiers.ts';
 import { value, VALUE_OPTIONS } from './value.ts';
+import { welcome, WELCOME_OPTIONS } from './welcome.ts';
 
 /**
  * `npm run bench -- <scenario> [--option=N ...]`. Each scenario prints a human-readable
@@ -28,6 +29,11 @@ const SCENARIOS: Record<string, { about: string; options: string; run: (argv: st
     about: 'Value scoring job over 1M synthetic contacts: first run, steady nightly run, process memory, vs one raw pipelined MGET pass',
     options: optionHelp(VALUE_OPTIONS),
     run: value,
+  },
+  welcome: {
+    about: 'Add → welcome message latency (p50/p95/max) over N adds through the sandbox, alone and under a running campaign (follow-up sends + tier tags), and their ratio',
+    options: optionHelp(WELCOME_OPTIONS),
+    run: welcome,
   },
 };
 

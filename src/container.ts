@@ -16,6 +16,7 @@ import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts
 import { WeComApi } from './adapters/wecom-api/endpoints.ts';
 import { WeComTierTagCatalog } from './adapters/wecom-api/tier-tags.ts';
 import type { Config } from './config/load-config.ts';
+import { loadOccasions, type Occasions } from './config/load-occasions.ts';
 import { loadPolicies, type Policies } from './config/load-tier-policy.ts';
 import type { ContactChangeDeps } from './domain/contacts/apply-contact-change.ts';
 import type { TierChangesListener } from './domain/ports.ts';
@@ -45,6 +46,8 @@ export interface Container {
   queues: Queues;
   intake: CallbackIntake;
   policies: Policies;
+  /** config/occasions.jsonc (FENJI_OCCASIONS_FILE) and the official days: greetings, care steps, welcome texts. */
+  occasions: Occasions;
   store: RedisContactStore;
   wecom: WeComApi;
   /** What relation events and interactions are turned into facts with (hooks optional). */
@@ -63,10 +66,11 @@ export interface Container {
   close(): Promise<void>;
 }
 
-/** @throws ConfigError when the tier rules file (FENJI_TIERS_FILE) is unreadable or wrong. */
+/** @throws ConfigError when the tier rules (FENJI_TIERS_FILE) or the occasions (FENJI_OCCASIONS_FILE) are unreadable or wrong. */
 export function createContainer(config: Config, log: Logger, clock: Clock = systemClock): Container {
   // First, before any connection exists: a bad rules file stops start-up cleanly.
   const policies = loadPolicies(config.tiersFile);
+  const occasions = loadOccasions(config.occasionsFile);
   const keys = new RedisKeys(config.redis.keyPrefix);
   const metrics = createMetrics();
   // Before any queue opens a connection: Fenji warns about the eviction policy itself, once.
@@ -78,7 +82,9 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     queue.on('error', (err) => log.debug({ queue: queue.name, err: { message: err.message } }, 'queue error'));
   }
   const spool = new Spool<CallbackJobData>(path.join(config.dataDir, 'spool'));
-  const intake = new CallbackIntake({ queue: queues.callbacks, redis: producer, keys, spool, log: log.child({ component: 'intake' }), callbackMaxAgeSeconds: config.callback.maxAgeSeconds });
+  const intake = new CallbackIntake({
+    queue: queues.callbacks, welcome: queues.welcome, redis: producer, keys, spool, log: log.child({ component: 'intake' }), callbackMaxAgeSeconds: config.callback.maxAgeSeconds,
+  });
   const store = new RedisContactStore({ redis: producer, keys });
   const { apiBase, corpId, agentId, secret } = config.wecom;
   const wecom = new WeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));
@@ -109,7 +115,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, followUps,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, occasions, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, followUps,
     startWorkers() {
       const connection = createRedis(config.redis.url, 'worker', log);
       workerRedis = connection;
@@ -136,6 +142,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         contactSync,
         value: valueScoring,
         followUps: { queue: queues.followups, followUps },
+        welcome: { api: wecom, texts: occasions.occasions.welcome, clock, metrics },
       }, { connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }) });
       for (const worker of workers) {
         void worker.run();

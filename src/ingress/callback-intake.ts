@@ -2,6 +2,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../adapters/redis/keys.ts';
 import { CALLBACK_JOB_NAME, CALLBACK_JOB_OPTIONS, type CallbackJobData } from '../jobs/callbacks/job.ts';
+import { WELCOME_JOB_NAME, WELCOME_JOB_OPTIONS, welcomeJobFor, type WelcomeJobData } from '../jobs/welcome/job.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Spool } from './spool.ts';
@@ -63,6 +64,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * in pipelined batches, with the same dedupe. New events go straight to Redis whenever it
  * answers, even while an older spool is still being replayed: the domain does not depend
  * on the order facts arrive in.
+ *
+ * An add event with a WelcomeCode also queues its welcome.send job here, beside the callback
+ * job and in the same round trip: the code lives 20 s, and the callback job may wait behind
+ * other callbacks (a burst of adds, a kf storm) and makes its own WeCom call
+ * (externalcontact/get) before it is done. The welcome job's id is the code's, so the
+ * spool's replay or a resend adds it once; one replayed past its 20 s is dropped by the job.
  */
 export class CallbackIntake {
   private replaying: Promise<void> | undefined;
@@ -77,6 +84,8 @@ export class CallbackIntake {
       keys: RedisKeys;
       spool: Spool<CallbackJobData>;
       log: Logger;
+      /** The welcome queue; without it no welcome is queued (tools that replay callbacks only). */
+      welcome?: Queue<WelcomeJobData>;
       /** WECOM_CALLBACK_MAX_AGE_S (0: no timestamp check, dedupe for a day). */
       callbackMaxAgeSeconds?: number;
     },
@@ -113,7 +122,14 @@ export class CallbackIntake {
     // and bound the add, so an outage becomes a spool write, not a request past WeCom's 5 s.
     // An add that completes after its timeout is harmless: the replay of the spooled copy is a no-op.
     if (redis.status !== 'ready') throw new Error(`redis connection is ${redis.status}`);
-    await withTimeout(queue.add(CALLBACK_JOB_NAME, job, this.jobOptions(job)), ADD_TIMEOUT_MS);
+    const welcomes = this.deps.welcome;
+    const welcome = welcomes && welcomeJobFor(job.event, job.receivedAt);
+    // The welcome first: its commands leave first on the shared connection.
+    const added = Promise.all([
+      welcome ? welcomes.add(WELCOME_JOB_NAME, welcome.data, { ...WELCOME_JOB_OPTIONS, jobId: welcome.id }) : undefined,
+      queue.add(CALLBACK_JOB_NAME, job, this.jobOptions(job)),
+    ]);
+    await withTimeout(added, ADD_TIMEOUT_MS);
     const first = await redis.set(this.deps.keys.callbackSeen(job.dedupeKey), String(job.receivedAt), 'EX', this.dedupeTtl, 'NX');
     return first === 'OK' ? 'accepted' : 'duplicate';
   }
@@ -122,6 +138,11 @@ export class CallbackIntake {
   private async enqueueBatch(jobs: CallbackJobData[]): Promise<{ accepted: number; duplicate: number }> {
     const { queue, redis, keys } = this.deps;
     if (redis.status !== 'ready') throw new Error(`redis connection is ${redis.status}`);
+    const welcomes = this.deps.welcome;
+    const welcome = welcomes ? jobs.flatMap((job) => welcomeJobFor(job.event, job.receivedAt) ?? []) : [];
+    if (welcomes && welcome.length > 0) {
+      await welcomes.addBulk(welcome.map((w) => ({ name: WELCOME_JOB_NAME, data: w.data, opts: { ...WELCOME_JOB_OPTIONS, jobId: w.id } })));
+    }
     await queue.addBulk(jobs.map((job) => ({ name: CALLBACK_JOB_NAME, data: job, opts: this.jobOptions(job) })));
     const marks = redis.pipeline();
     for (const job of jobs) marks.set(keys.callbackSeen(job.dedupeKey), String(job.receivedAt), 'EX', this.dedupeTtl, 'NX');

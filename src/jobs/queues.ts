@@ -17,6 +17,11 @@ export const QUEUE_NAMES = {
   value: 'value',
   /** Follow-up pushes: the planning run and the add_msg_template tasks it creates (jobs/followups/). */
   followups: 'followups',
+  /**
+   * Welcome messages, one per add with a WelcomeCode, each due within 20 s: their own lane,
+   * so no campaign, tag storm or kf backlog on another queue can delay one.
+   */
+  welcome: 'welcome',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -22,6 +22,8 @@ import { dueTiersJobHandler, recomputeTiersJobHandler, type TierJobsDeps } from 
 import { VALUE_CRON, VALUE_JOB_NAME, VALUE_JOB_OPTIONS } from './value/job.ts';
 import type { ValueJobDeps } from './value/score-all-values.ts';
 import { valueJobHandler } from './value/worker.ts';
+import { WELCOME_CONCURRENCY, WELCOME_JOB_NAME, WELCOME_JOB_OPTIONS } from './welcome/job.ts';
+import { welcomeJobHandler, type WelcomeJobDeps } from './welcome/welcome-job.ts';
 
 /**
  * Every queue and every job Fenji runs, in one place. A new job is a folder under
@@ -61,6 +63,11 @@ export const QUEUES: Readonly<Record<QueueName, QueuePolicy>> = {
     failureMessages: { final: 'value scoring failed for good', retry: 'value scoring failed, will start over' },
   },
   [QUEUE_NAMES.followups]: { concurrency: FOLLOWUPS_CONCURRENCY, globalConcurrency: FOLLOWUPS_CONCURRENCY },
+  // Its own workers: a welcome waits for no other queue's jobs, only for other welcomes.
+  [QUEUE_NAMES.welcome]: {
+    concurrency: WELCOME_CONCURRENCY,
+    failureMessages: { final: 'welcome job failed for good', retry: 'welcome attempt failed, will retry while its 20 s allow' },
+  },
 };
 
 /** What the container hands the registered handlers (each job takes its family's part). */
@@ -72,6 +79,7 @@ export interface JobContext {
   contactSync: Omit<ContactSyncDeps, 'log'>;
   value: ValueJobDeps;
   followUps: FollowUpQueueDeps;
+  welcome: WelcomeJobDeps;
 }
 
 /** When a job runs by itself: every `every` ms, or on a cron `pattern` in FENJI_TIMEZONE. Its id is the job scheduler's key. */
@@ -109,6 +117,8 @@ export const JOBS: Readonly<Record<string, JobEntry>> = {
   [FOLLOWUPS_PLAN_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'followups-plan', every: FOLLOWUPS_PLAN_EVERY_MS }, handler: (c) => followUpJobHandlers(c.followUps).plan },
   [FOLLOWUPS_SEND_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_SEND_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).send },
   [FOLLOWUPS_RESULT_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_RESULT_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).result },
+  // Queued by the callback intake itself (web role), not by the callback job: see ingress/callback-intake.ts.
+  [WELCOME_JOB_NAME]: { queue: QUEUE_NAMES.welcome, options: WELCOME_JOB_OPTIONS, handler: (c) => welcomeJobHandler(c.welcome) },
 };
 
 /** The registered jobs of one queue, by name. */

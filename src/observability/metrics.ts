@@ -14,6 +14,15 @@ export const CALLBACK_OUTCOMES = {
 } as const;
 export type CallbackOutcome = keyof typeof CALLBACK_OUTCOMES;
 
+/** What became of a welcome job (the `outcome` label of fenji_welcomes_total): the one list of its values. */
+export const WELCOME_OUTCOMES = {
+  sent: 'WeCom took the welcome message',
+  late: "dropped unsent: past WeCom's 20 s from the add event",
+  invalid_code: 'WeCom refused the WelcomeCode (41050 invalid or expired, 41051 already used): not retried',
+  failed: 'not sent: a refusal no retry can change, or transient failures until the 20 s ran out',
+} as const;
+export type WelcomeOutcome = keyof typeof WELCOME_OUTCOMES;
+
 /** Prometheus metrics of one process (web and worker roles may be separate processes). */
 export interface Metrics {
   registry: Registry;
@@ -22,6 +31,9 @@ export interface Metrics {
   jobLatency: Histogram<'queue'>;
   queueJobs: Gauge<'queue' | 'state'>;
   spoolBytes: Gauge;
+  welcomes: Counter<'outcome'>;
+  /** Add event (its CreateTime) → WeCom answered send_welcome_msg, for sent welcomes. */
+  welcomeLatency: Histogram;
 }
 
 /** The process's metrics; queue and spool gauges are refreshed by GET /metrics (http/routes/health.ts). */
@@ -36,6 +48,13 @@ export function createMetrics(): Metrics {
   });
   // Every outcome from 0, so that rate() and alerts see a series before its first event.
   for (const outcome of Object.keys(CALLBACK_OUTCOMES)) callbacks.inc({ outcome }, 0);
+  const welcomes = new Counter({
+    name: 'fenji_welcomes_total',
+    help: `Welcome jobs by outcome: ${Object.entries(WELCOME_OUTCOMES).map(([o, what]) => `${o} (${what})`).join(', ')}`,
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of Object.keys(WELCOME_OUTCOMES)) welcomes.inc({ outcome }, 0);
   return {
     registry,
     callbacks,
@@ -62,6 +81,15 @@ export function createMetrics(): Metrics {
     spoolBytes: new Gauge({
       name: 'fenji_spool_bytes',
       help: 'Bytes of callbacks in the local spool waiting for Redis',
+      registers: [registry],
+    }),
+    welcomes,
+    welcomeLatency: new Histogram({
+      name: 'fenji_welcome_latency_seconds',
+      // CreateTime has whole seconds: a value may be up to 1 s high. It is WeCom's own count
+      // towards the 20 s, so the top buckets show how close welcomes come to being refused.
+      help: "Time from an add event (its CreateTime, whole seconds) to WeCom answering the welcome message; WeCom's limit is 20 s",
+      buckets: [0.25, 0.5, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20],
       registers: [registry],
     }),
   };

@@ -109,6 +109,7 @@ function routes(d: ControlDeps): Map<string, Action> {
         ...(opt(b, 'external_userid') ? { external_userid: opt(b, 'external_userid')! } : {}),
         ...(opt(b, 'state') ? { state: opt(b, 'state')! } : {}),
         ...(b['welcome_code'] === false ? { welcomeCode: false } : {}),
+        ...(b['half'] === true ? { half: true } : {}),
       })],
     ['POST /simulate/customer-message', (b) =>
       d.simulate.customerMessage({

@@ -1,5 +1,6 @@
 import {
   addExternalContactXml,
+  addHalfExternalContactXml,
   delExternalContactXml,
   delFollowUserXml,
   editExternalContactXml,
@@ -42,7 +43,12 @@ export interface SimulatorDeps {
 export class Simulator {
   constructor(private readonly deps: SimulatorDeps) {}
 
-  /** A rep adds a customer: contact + relation + WelcomeCode, then add_external_contact. */
+  /**
+   * A rep adds a customer: contact + relation + WelcomeCode, then add_external_contact. With
+   * `half`, the customer added the rep through a 免验证 contact way and the rep has not added
+   * back yet: add_half_external_contact, which carries State and a WelcomeCode just the same
+   * (docs/wecom/callbacks.md, 'Event kinds').
+   */
   async addContact(input: {
     userid: string;
     name: string;
@@ -50,6 +56,7 @@ export class Simulator {
     state?: string;
     gender?: 0 | 1 | 2;
     welcomeCode?: boolean;
+    half?: boolean;
   }): Promise<Simulated & { contact: ExternalContact; relation: FollowRelation; welcome_code: string | null }> {
     const { state } = this.deps;
     this.requireRep(input.userid);
@@ -60,7 +67,8 @@ export class Simulator {
     });
     const relation = state.upsertRelation({ userid: input.userid, external_userid: contact.external_userid, state: input.state ?? '' });
     const code = input.welcomeCode === false ? undefined : state.issueWelcomeCode(input.userid, contact.external_userid, input.state ?? '').code;
-    const xml = addExternalContactXml({ ...this.base(input.userid, contact.external_userid), state: input.state, welcomeCode: code });
+    const toXml = input.half ? addHalfExternalContactXml : addExternalContactXml;
+    const xml = toXml({ ...this.base(input.userid, contact.external_userid), state: input.state, welcomeCode: code });
     return { contact, relation, welcome_code: code ?? null, delivery: await this.deliver(xml) };
   }
 

@@ -23,6 +23,8 @@ export interface WeComRequestOptions {
   query?: WeComQuery;
   /** JSON body (POST only). */
   body?: unknown;
+  /** Per HTTP exchange, instead of the client's: a call with a deadline (a WelcomeCode's 20 s) waits no longer than it. */
+  timeoutMs?: number;
 }
 
 export interface WeComClientOptions {
@@ -119,7 +121,7 @@ export class WeComClient {
   ): Promise<T & WeComResponseBase> {
     // Spread last so a caller's query can never replace the token.
     const call = (token: string): Promise<WeComRawResponse> =>
-      this.callRetryingBusy(method, path, { ...options.query, access_token: token }, options.body);
+      this.callRetryingBusy(method, path, { ...options.query, access_token: token }, options.body, options.timeoutMs);
     const token = await this.tokens.getToken();
     let response = await call(token);
     if (TOKEN_REJECTED_ERRCODES.has(response.errcode)) {
@@ -157,9 +159,10 @@ export class WeComClient {
     path: string,
     query: WeComQuery,
     body: unknown,
+    timeoutMs = this.timeoutMs,
   ): Promise<WeComRawResponse> {
     for (let attempt = 0; ; attempt++) {
-      const response = await this.send(method, path, query, body);
+      const response = await this.send(method, path, query, body, timeoutMs);
       if (response.errcode !== -1 || attempt >= this.busyRetries) {
         return response;
       }
@@ -175,6 +178,7 @@ export class WeComClient {
     path: string,
     query: WeComQuery,
     body: unknown,
+    timeoutMs: number,
   ): Promise<WeComRawResponse> {
     const url = new URL(this.apiBase + path);
     for (const [name, value] of Object.entries(query)) {
@@ -185,7 +189,7 @@ export class WeComClient {
     const started = performance.now();
     let errcode: number | undefined;
     try {
-      const init: RequestInit = { method, signal: AbortSignal.timeout(this.timeoutMs) };
+      const init: RequestInit = { method, signal: AbortSignal.timeout(timeoutMs) };
       if (method === 'POST') {
         // WeCom POST APIs always expect a JSON object, `{}` meaning "no filter".
         init.headers = { 'content-type': 'application/json' };
@@ -204,7 +208,7 @@ export class WeComClient {
       if (err instanceof WeComTransportError) {
         throw err;
       }
-      throw new WeComTransportError(path, describeFetchFailure(err, this.timeoutMs), err);
+      throw new WeComTransportError(path, describeFetchFailure(err, timeoutMs), err);
     } finally {
       const ms = Math.round(performance.now() - started);
       this.log.debug({ method, path, errcode, ms }, 'wecom api call');

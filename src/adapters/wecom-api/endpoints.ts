@@ -96,9 +96,12 @@ export class WeComApi {
     await this.client.request('POST', `${EC}/cancel_groupmsg_send`, { body: input });
   }
 
-  /** Welcome message; only once per code and within 20 s of the add event. */
-  async sendWelcomeMsg(input: SendWelcomeMsgRequest): Promise<void> {
-    await this.client.request('POST', `${EC}/send_welcome_msg`, { body: input });
+  /**
+   * Welcome message; only once per code and within 20 s of the add event (docs/wecom/api.md,
+   * 'Welcome message'). `timeoutMs` bounds each HTTP exchange (the time left in those 20 s).
+   */
+  async sendWelcomeMsg(input: SendWelcomeMsgRequest, options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.client.request('POST', `${EC}/send_welcome_msg`, { body: input, ...options });
   }
 
   /** Reads 微信客服 messages after `cursor`; loop while has_more is 1. */
