@@ -70,6 +70,11 @@ export class BirthdayPlanner implements OutreachPlanner {
     this.deps = deps;
   }
 
+  /** Files contacts (orders) stored before the index existed, once. */
+  async prepare(): Promise<void> {
+    await this.deps.index.backfillOnce();
+  }
+
   async page(now: number, cursor: string | null, limit: number): Promise<OutreachPlanPage> {
     const { index, records, occasions, timeZone } = this.deps;
     if (!occasions.birthday.enabled) return { items: [], skipped: {}, nextCursor: null };
