@@ -3,7 +3,7 @@ import type { OccasionPolicy } from '../../calendar/occasion-policy.ts';
 import { addDays, instantOf, localDateOf, type LocalDate } from '../../followups/local-time.ts';
 import type { ContactReads, ContactRecord } from '../../ports.ts';
 import type { OutreachItem, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../outreach.ts';
-import { countSkip, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
+import { countSkip, DayMemo, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
 import type { PaidOrderIndex, PaidOrderRef, RecordsById } from './ports.ts';
 
 /**
@@ -17,7 +17,6 @@ export const AFTER_SALE_CATCH_UP_DAYS = 7;
 type AfterSale = OccasionPolicy['afterSale'];
 type Step = AfterSale['steps'][number];
 
-const sameDate = (a: LocalDate, b: LocalDate) => a.year === b.year && a.month === b.month && a.day === b.day;
 const dayNumber = (d: LocalDate) => Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
 
 /** The label a rep and a manager read: 售后回访（第 7 天）. */
@@ -81,9 +80,15 @@ export interface AfterSalePlannerDeps {
 export class AfterSalePlanner implements OutreachPlanner {
   readonly kind = 'aftersale' as const;
   private readonly deps: AfterSalePlannerDeps;
+  /** Per step, the payments [from, to) whose step falls on the local day. */
+  private readonly stepsToday: DayMemo<Array<{ from: number; to: number }>>;
 
   constructor(deps: AfterSalePlannerDeps) {
     this.deps = deps;
+    this.stepsToday = new DayMemo(deps.timeZone, (date) => deps.occasions.afterSale.steps.map((s) => ({
+      from: instantOf(addDays(date, -s.afterDays), 0, deps.timeZone),
+      to: instantOf(addDays(date, 1 - s.afterDays), 0, deps.timeZone),
+    })));
   }
 
   /** Files contacts (orders) stored before the index existed, once. */
@@ -120,11 +125,9 @@ export class AfterSalePlanner implements OutreachPlanner {
 
   /** Pure: from the payment times the record keeps (its latest 16). */
   dueOn(record: ContactRecord, now: number): boolean {
-    const { occasions: { afterSale }, timeZone } = this.deps;
-    if (!afterSale.enabled || !('rep' in senderOf(record))) return false;
-    const today = localDateOf(now, timeZone);
-    return record.engagement.paidOrders.some((paidAt) =>
-      afterSale.steps.some((s) => sameDate(addDays(localDateOf(paidAt, timeZone), s.afterDays), today)));
+    if (!this.deps.occasions.afterSale.enabled || !('rep' in senderOf(record))) return false;
+    const windows = this.stepsToday.of(now);
+    return record.engagement.paidOrders.some((paidAt) => windows.some((w) => paidAt >= w.from && paidAt < w.to));
   }
 
   stillDue(record: ContactRecord, item: OutreachItem, _now: number): boolean {

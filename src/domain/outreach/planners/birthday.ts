@@ -4,7 +4,7 @@ import type { Greeting } from '../../calendar/occasion-policy.ts';
 import { localDateOf, type LocalDate } from '../../followups/local-time.ts';
 import type { ContactRecord } from '../../ports.ts';
 import type { OutreachItem, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../outreach.ts';
-import { atMinute, countSkip, daysBack, greetingText, occurrenceYear, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
+import { atMinute, countSkip, DayMemo, daysBack, greetingText, occurrenceYear, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
 import type { BirthdayIndex, RecordsById } from './ports.ts';
 
 /**
@@ -14,6 +14,8 @@ import type { BirthdayIndex, RecordsById } from './ports.ts';
  * 生日快乐 is still welcome, a week late it is not.
  */
 export const BIRTHDAY_CATCH_UP_DAYS = 2;
+
+const dateKey = (d: YearlyDate) => `${d.calendar} ${d.month} ${d.day}`;
 
 /** The label a manager and a rep read. */
 const LABEL = '生日';
@@ -65,9 +67,12 @@ export interface BirthdayPlannerDeps {
 export class BirthdayPlanner implements OutreachPlanner {
   readonly kind = 'birthday' as const;
   private readonly deps: BirthdayPlannerDeps;
+  /** The stated birthdays that fall on the local day (birthdaysFallingOn), as `calendar month day`. */
+  private readonly fallingToday: DayMemo<Set<string>>;
 
   constructor(deps: BirthdayPlannerDeps) {
     this.deps = deps;
+    this.fallingToday = new DayMemo(deps.timeZone, (date) => new Set(birthdaysFallingOn(date).map(dateKey)));
   }
 
   /** Files contacts (orders) stored before the index existed, once. */
@@ -93,8 +98,9 @@ export class BirthdayPlanner implements OutreachPlanner {
 
   dueOn(record: ContactRecord, now: number): boolean {
     const birthday = record.contact.profile.birthday;
+    // birthdaysFallingOn is the exact inverse of isBirthdayOn (tested), and computed once a day.
     return this.deps.occasions.birthday.enabled && birthday !== undefined
-      && isBirthdayOn(birthday, localDateOf(now, this.deps.timeZone)) && 'rep' in senderOf(record);
+      && this.fallingToday.of(now).has(dateKey(birthday)) && 'rep' in senderOf(record);
   }
 
   /** Also: the birthday is still on the item's day (a corrected profile is not greeted on the old date). */

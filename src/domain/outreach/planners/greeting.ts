@@ -78,3 +78,24 @@ export function sameSenderStill(record: PlannedRecord, item: Pick<OutreachItem, 
 export function countSkip(skipped: Partial<Record<OutreachSkipReason, number>>, reason: OutreachSkipReason, n = 1): void {
   skipped[reason] = (skipped[reason] ?? 0) + n;
 }
+
+/**
+ * Per-day facts a planner's dueOn needs, computed once per local day rather than per
+ * customer: the pipeline asks dueOn of every higher kind for every lower-kind candidate
+ * (a million follow-ups), and Intl and the lunar calendar are the slow part.
+ */
+export class DayMemo<T> {
+  private day: { start: number; end: number; value: T } | null = null;
+
+  constructor(private readonly timeZone: string, private readonly compute: (date: LocalDate, start: number, end: number) => T) {}
+
+  /** The value for the local day of `now`. */
+  of(now: number): T {
+    if (this.day && now >= this.day.start && now < this.day.end) return this.day.value;
+    const date = localDateOf(now, this.timeZone);
+    const start = instantOf(date, 0, this.timeZone);
+    const end = instantOf(addDays(date, 1), 0, this.timeZone);
+    this.day = { start, end, value: this.compute(date, start, end) };
+    return this.day.value;
+  }
+}

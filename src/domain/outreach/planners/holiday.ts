@@ -3,7 +3,7 @@ import type { TierTexts } from '../../calendar/occasion-policy.ts';
 import type { LocalDate } from '../../followups/local-time.ts';
 import type { ContactReads, ContactRecord } from '../../ports.ts';
 import type { OutreachItem, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../outreach.ts';
-import { atMinute, countSkip, daysBack, greetingText, occurrenceYear, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
+import { atMinute, countSkip, DayMemo, daysBack, greetingText, occurrenceYear, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
 
 /**
  * How many days after a festival its greeting is still offered. A holiday greeting that
@@ -96,11 +96,12 @@ export interface HolidayPlannerDeps {
 export class HolidayPlanner implements OutreachPlanner {
   readonly kind = 'holiday' as const;
   private readonly deps: HolidayPlannerDeps;
-  /** holidaysOn by local day: dueOn runs per candidate of lower kinds, the calendar need not. */
-  private readonly byDay = new Map<string, HolidayOccasion[]>();
+  /** Whether the local day has an enabled occasion (dueOn runs per candidate of lower kinds). */
+  private readonly greetedToday: DayMemo<boolean>;
 
   constructor(deps: HolidayPlannerDeps) {
     this.deps = deps;
+    this.greetedToday = new DayMemo(deps.timeZone, (date) => holidaysOn(date, deps.occasions, deps.timeZone).some((o) => o.enabled));
   }
 
   async page(now: number, cursor: string | null, limit: number): Promise<OutreachPlanPage> {
@@ -120,22 +121,11 @@ export class HolidayPlanner implements OutreachPlanner {
   }
 
   dueOn(record: ContactRecord, now: number): boolean {
-    return this.today(now).some((o) => o.enabled) && 'rep' in senderOf(record);
+    return this.greetedToday.of(now) && 'rep' in senderOf(record);
   }
 
   stillDue(record: ContactRecord, item: OutreachItem, _now: number): boolean {
     return sameSenderStill(record, item);
   }
 
-  private today(now: number): HolidayOccasion[] {
-    const [day] = daysBack(now, this.deps.timeZone, 0);
-    const key = `${day!.year}-${day!.month}-${day!.day}`;
-    let found = this.byDay.get(key);
-    if (!found) {
-      if (this.byDay.size > 8) this.byDay.clear();
-      found = holidaysOn(day!, this.deps.occasions, this.deps.timeZone);
-      this.byDay.set(key, found);
-    }
-    return found;
-  }
 }
