@@ -1,5 +1,6 @@
 import type { Contact, FollowRelation, Interaction } from '../../src/domain/contacts/contact.ts';
-import type { StoredTier, TierChange } from '../../src/domain/ports.ts';
+import type { ContactRecord, StoredTier, TierChange } from '../../src/domain/ports.ts';
+import { emptyEngagement } from '../../src/domain/engagement/engagement.ts';
 import type { Tier } from '../../src/domain/tiers/policy.ts';
 import type { CallbackJobData } from '../../src/jobs/callbacks/job.ts';
 import type { ExternalContactEvent } from '../../src/wecom/events.ts';
@@ -32,6 +33,18 @@ export function inboundMessage(id: string, externalUserId: string, at: number, t
 /** A tier decided by the rules, held since `since`. */
 export function storedTier(tier: Tier, since: number, over: Partial<StoredTier> = {}): StoredTier {
   return { tier, source: 'rules', reasons: [], since, nextReviewAt: null, lifecycle: 'potential', ...over };
+}
+
+/**
+ * A contact as the store returns it (ContactRecord): `contactRecord(id, at, over)` with an
+ * empty summary, no orders, and `tier` (null: not tiered yet); `record` overrides the rest.
+ */
+export function storedRecord(id: string, at: number, tier: StoredTier | null, contact: Partial<Contact> & { reps?: string[] } = {}, record: Partial<ContactRecord> = {}): ContactRecord {
+  return {
+    contact: contactRecord(id, at, contact), engagement: { ...emptyEngagement(), addedAt: at }, tier, override: null, value: null,
+    orders: { count: 0, amount: 0, profit: 0, paid: 0, daysLate: 0 },
+    ...record,
+  };
 }
 
 /** A tier change decided by the rules. */

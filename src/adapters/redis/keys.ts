@@ -82,6 +82,35 @@ export class RedisKeys {
   }
 
   /**
+   * Sorted set per stated birthday, all scores 0 (ordered by id, for stable cursors): the
+   * contacts whose profile birthday is `calendar` (s = solar, l = lunar) month `MMDD`, e.g.
+   * `ix:bd:l:0815`. Kept by the contact commit with every record write (contact-store/
+   * birthday-index.ts); the birthday planner asks for the month-days that fall on a day.
+   */
+  birthdayIndex(calendar: 's' | 'l', monthDay: string): string {
+    return `${this.prefix}:ix:bd:${calendar}:${monthDay}`;
+  }
+
+  /** String, the version of the birthday index's one-time backfill of contacts stored before it existed. */
+  birthdayIndexVersion(): string {
+    return `${this.prefix}:ix:bd-version`;
+  }
+
+  /**
+   * Sorted set: every kept order with a payment time, member JSON `[externalUserId, orderId]`,
+   * score paidAt (ms). Written with the order by addOrder, in the same atomic step; orders
+   * never change once kept, so entries never move. The after-sale planner reads it by time.
+   */
+  paidOrders(): string {
+    return `${this.prefix}:ix:paid`;
+  }
+
+  /** String, the version of the paid-orders index's one-time backfill of orders kept before it existed. */
+  paidOrdersVersion(): string {
+    return `${this.prefix}:ix:paid-version`;
+  }
+
+  /**
    * String per contact: the id of the followups.send job that owns its next follow-up (SET
    * NX; TTL). Keeps overlapping plan runs and retries from putting a contact in two tasks.
    */

@@ -11,6 +11,8 @@ import { decodeEntry, encodeEntry, fingerprint, type Entry } from './contact-sto
 import { defineCommitCommand, runCommit, type Commit } from './contact-store/commit.ts';
 import { decodeCursor, encodeCursor } from './contact-store/cursor.ts';
 import { seenFact, withContact, withInteractionFact, withOrderFact, withProfile } from './contact-store/entries.ts';
+import { birthdayIndexChanges } from './contact-store/birthday-index.ts';
+import { paidOrderOp } from './paid-order-index.ts';
 import { decodeChange, historyOp, indexChanges, indexedState, SEGMENTS, type IndexOp, type Segment } from './contact-store/indexes.ts';
 import { pageIds } from './contact-store/paging.ts';
 import type { RedisKeys } from './keys.ts';
@@ -40,7 +42,8 @@ const MAX_PAGE = 1000;
  * codec); sorted sets index it by tier, by rep and tier, and by next review time.
  * Every write reads the record, computes the next one with the pure domain functions and
  * commits it with a compare-and-set script that also moves the index entries (tier, rep,
- * tier due time, follow-up due time: contact-store/indexes.ts), retrying if
+ * tier due time, follow-up due time: contact-store/indexes.ts; birthday:
+ * contact-store/birthday-index.ts; orders by payment time: paid-order-index.ts), retrying if
  * another writer got there first: atomic per contact, idempotent, and exactly the domain's
  * arithmetic. Key layout: keys.ts (`ct:*`, `ix:*`).
  *
@@ -118,6 +121,8 @@ export class RedisContactStore implements ContactStore {
     const guard = { key: this.keys.contactOrders(order.externalUserId), member: order.orderId };
     // The order is kept in the same atomic step as the guard, so a duplicate always finds it.
     const ops: IndexOp[] = [{ op: 'H', key: this.keys.contactOrderDocs(order.externalUserId), field: order.orderId, value: JSON.stringify(kept) }];
+    // And filed by payment time for the after-sale planner (paid-order-index.ts).
+    if (kept.paidAt !== undefined) ops.push(paidOrderOp(this.keys, kept.externalUserId, kept.orderId, kept.paidAt));
     const result = await this.mutate(order.externalUserId, (before) =>
       before
         ? { result: 'added' as const, next: withOrderFact(before, kept), guard, ops, onDuplicate: 'duplicate' as const }
@@ -235,6 +240,7 @@ export class RedisContactStore implements ContactStore {
       const next = encodeEntry(step.next);
       if (next === raw && !step.change && !step.guard) return step.result;
       const ops = indexChanges(this.keys, externalUserId, before ? indexedState(before.record) : null, indexedState(step.next.record));
+      ops.push(...birthdayIndexChanges(this.keys, externalUserId, before?.record.contact.profile.birthday, step.next.record.contact.profile.birthday));
       if (step.change) ops.push(historyOp(this.keys, step.change));
       if (step.ops) ops.push(...step.ops);
       const outcome = await runCommit(this.redis, { key, expected: raw, next, ops, ...(step.guard ? { guard: step.guard } : {}) });

@@ -1,6 +1,8 @@
 import chineseDays from 'chinese-days';
 import { describe, expect, it } from 'vitest';
-import { birthdayInYear, isBirthdayOn } from './birthday.ts';
+import { addDays } from '../followups/local-time.ts';
+import { birthdayInYear, birthdaysFallingOn, isBirthdayOn } from './birthday.ts';
+import { datesInSolarYear } from './lunar.ts';
 
 describe('birthdayInYear: the solar date of a profile birthday in a given year', () => {
   it('a solar birthday keeps its month and day', () => {
@@ -51,5 +53,35 @@ describe('isBirthdayOn: is a local date the contact\'s birthday', () => {
     const b = { calendar: 'solar', month: 2, day: 29 } as const;
     expect(isBirthdayOn(b, { year: 2027, month: 2, day: 28 })).toBe(true);
     expect(isBirthdayOn(b, { year: 2028, month: 2, day: 28 })).toBe(false);
+  });
+});
+
+describe('birthdaysFallingOn: which stated birthdays fall on a day (the birthday index is asked for these)', () => {
+  /** Every date a profile can state: solar 1-1 … 12-31 with 29 Feb, lunar 1-1 … 12-30. */
+  const everyBirthday = [
+    ...Array.from({ length: 12 }, (_, m) => Array.from({ length: [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m]! }, (_, d) => ({ calendar: 'solar' as const, month: m + 1, day: d + 1 }))).flat(),
+    ...Array.from({ length: 12 }, (_, m) => Array.from({ length: 30 }, (_, d) => ({ calendar: 'lunar' as const, month: m + 1, day: d + 1 }))).flat(),
+  ];
+  const iso = (d: { year: number; month: number; day: number }) => `${d.year}-${d.month}-${d.day}`;
+  const name = (b: { calendar: string; month: number; day: number }) => `${b.calendar} ${b.month}-${b.day}`;
+
+  it.each([2025, 2026, 2027, 2028])('is exactly the inverse of the birthday rules over %i (leap months, 29 Feb, short lunar months)', (year) => {
+    const forward = new Set<string>();
+    for (const b of everyBirthday) for (const d of datesInSolarYear(b, year)) forward.add(`${name(b)} @ ${iso(d)}`);
+    const backward = new Set<string>();
+    for (let d = { year, month: 1, day: 1 }; d.year === year; d = addDays(d, 1)) {
+      for (const b of birthdaysFallingOn(d)) backward.add(`${name(b)} @ ${iso(d)}`);
+    }
+    expect([...backward].sort()).toEqual([...forward].sort());
+  });
+
+  it('names the edge cases on their days', () => {
+    expect(birthdaysFallingOn({ year: 2027, month: 2, day: 28 })).toContainEqual({ calendar: 'solar', month: 2, day: 29 });
+    expect(birthdaysFallingOn({ year: 2028, month: 2, day: 28 })).not.toContainEqual({ calendar: 'solar', month: 2, day: 29 });
+    // 2026-04-16 is 二月廿九, the last day of a 29-day month: the 30th's birthday falls there.
+    expect(birthdaysFallingOn({ year: 2026, month: 4, day: 16 })).toContainEqual({ calendar: 'lunar', month: 2, day: 30 });
+    // 2025-07-25 is 闰六月初一: nobody's lunar birthday (六月初一 was 2025-06-25).
+    expect(birthdaysFallingOn({ year: 2025, month: 7, day: 25 }).filter((b) => b.calendar === 'lunar')).toEqual([]);
+    expect(birthdaysFallingOn({ year: 2025, month: 6, day: 25 })).toContainEqual({ calendar: 'lunar', month: 6, day: 1 });
   });
 });

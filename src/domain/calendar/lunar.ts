@@ -28,6 +28,22 @@ export function solarOfLunar(lunarYear: number, month: number, day: number): Loc
   return toLocal(LunarDay.fromYmd(lunarYear, month, Math.min(day, days)).getSolarDay());
 }
 
+/** A local date on the lunar calendar: its month (1-12; `leap` for a 闰月), day, and the month's length. */
+export interface LunarDate {
+  month: number;
+  day: number;
+  leap: boolean;
+  /** 29 or 30. */
+  monthDays: number;
+}
+
+/** The lunar date of a solar (local) date. */
+export function lunarOf(date: LocalDate): LunarDate {
+  const lunar = SolarDay.fromYmd(date.year, date.month, date.day).getLunarDay();
+  const month = lunar.getLunarMonth();
+  return { month: month.getMonth(), day: lunar.getDay(), leap: month.isLeap(), monthDays: month.getDayCount() };
+}
+
 /** The solar date of `month`/`day` in `year`; 29 Feb outside a leap year is 28 Feb. */
 export function solarInYear(year: number, month: number, day: number): LocalDate {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -80,6 +80,12 @@ export interface OutreachPlanner {
   dueOn(record: ContactRecord, now: number): boolean;
   /** Right before sending: whether `item` still holds for `record` (same rep and tier, relation active). Pure. */
   stillDue(record: ContactRecord, item: OutreachItem, now: number): boolean;
+  /**
+   * Optional: run once before a plan run's first page, e.g. to file data stored before the
+   * planner's candidate index existed (writes index entries only; a no-op once done). The
+   * plan job calls it; the preview, which writes nothing, does not.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** Read-only: what the ledger's guards would say about each item now (the preview uses it; claiming decides the same way). */
