@@ -31,7 +31,7 @@ function deps(over: Partial<BotDeps> = {}): BotDeps {
       tierCounts: (rep) => Promise.resolve(COUNTS[rep ?? 'corp'] ?? { A: 0, B: 0, C: 0, D: 0 }),
       hasCustomers: (u) => Promise.resolve(u === 'zhangwei' || u === 'lisi'),
     },
-    choices: { put: (u, c) => void choices.set(u, c) ?? Promise.resolve(), get: (u) => Promise.resolve(choices.get(u) ?? null) },
+    choices: { put: (u, c) => { choices.set(u, c); return Promise.resolve(); }, get: (u) => Promise.resolve(choices.get(u) ?? null) },
     rate: {
       position: (u, id) => {
         const list = seen.get(u) ?? [];

@@ -26,9 +26,12 @@ export interface BotCommand<C extends CommandId = CommandId> {
 
 export type CommandRegistry = { readonly [C in CommandId]?: BotCommand<C> };
 
+/** Any one command, each typed by its own id. */
+export type AnyBotCommand = { [C in CommandId]: BotCommand<C> }[CommandId];
+
 /** Builds a registry from a list (one entry per id). */
-export function commandRegistry(commands: readonly BotCommand[]): CommandRegistry {
-  const out: Partial<Record<CommandId, BotCommand>> = {};
+export function commandRegistry(commands: readonly AnyBotCommand[]): CommandRegistry {
+  const out: Partial<Record<CommandId, AnyBotCommand>> = {};
   for (const c of commands) {
     if (out[c.id]) throw new Error(`bot command ${c.id} registered twice`);
     out[c.id] = c;
