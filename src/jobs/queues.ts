@@ -17,6 +17,8 @@ export const QUEUE_NAMES = {
   value: 'value',
   /** Follow-up pushes: the planning run and the add_msg_template tasks it creates (jobs/followups/). */
   followups: 'followups',
+  /** Member → app commands (bot.command): their own queue, so a backlog of contact events never delays an answer. */
+  bot: 'bot',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

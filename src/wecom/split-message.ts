@@ -4,6 +4,9 @@
  */
 export const APP_MESSAGE_MAX_BYTES = 2048;
 
+/** WeCom drops, without an error, app messages to one member beyond 30 a minute (same section). */
+export const APP_MESSAGES_PER_MEMBER_PER_MINUTE = 30;
+
 const encoder = new TextEncoder();
 const bytesOf = (s: string): number => encoder.encode(s).length;
 const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });

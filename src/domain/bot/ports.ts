@@ -1,4 +1,4 @@
-import type { Tier } from '../tiers/policy.ts';
+import type { ContactReads } from '../ports.ts';
 import type { CommandId } from './command-words.ts';
 
 /** A numbered list the member was shown and may answer with a bare number. */
@@ -26,10 +26,5 @@ export interface CommandRate {
   position(userId: string, messageId: string, at: number): Promise<number>;
 }
 
-/** What the data commands read; the scope decides the rep argument (roles.ts). */
-export interface BotReads {
-  /** Contacts per tier: the corp's, or one rep's active relations. */
-  tierCounts(rep?: string): Promise<Record<Tier, number>>;
-  /** Whether a member has a customer (an active relation). */
-  hasCustomers(userId: string): Promise<boolean>;
-}
+/** What the bot's commands read; the scope decides the rep argument (roles.ts). */
+export type BotReads = Pick<ContactReads, 'tierCounts' | 'hasCustomers'>;
