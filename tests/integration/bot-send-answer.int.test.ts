@@ -81,12 +81,12 @@ describe('sendAnswer', () => {
     for (let i = 0; i < 31; i++) await deps.api.sendAppMessage({ touser: 'zhangwei', msgtype: 'text', text: { content: `第${i + 1}条` } });
     const cut = await deps.api.sendAppMessage({ touser: 'zhangwei', msgtype: 'text', text: { content: 'x' } });
     expect(cut.invaliduser).toBe('');
-    let { messages, dropped } = await view();
-    expect(messages).toHaveLength(30);
-    expect(dropped).toHaveLength(2);
+    const first = await view();
+    expect(first.messages).toHaveLength(30);
+    expect(first.dropped).toHaveLength(2);
     clock.advance(60_001);
     await deps.api.sendAppMessage({ touser: 'zhangwei', msgtype: 'text', text: { content: `${'a'}${'好'.repeat(700)}` } });
-    ({ messages } = await view());
+    const { messages } = await view();
     expect(messages.at(-1)).toMatchObject({ truncated: true });
     expect(Buffer.byteLength(messages.at(-1)!.content, 'utf8')).toBe(2047);
   });
