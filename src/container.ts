@@ -25,6 +25,9 @@ import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
 import type { FollowUpJobDeps } from './jobs/followups/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
+import { BOT_COMMAND_JOB_NAME, BOT_COMMAND_JOB_OPTIONS } from './jobs/bot/job.ts';
+import { BOT_COMMANDS } from './domain/bot/commands/all.ts';
+import { RedisBotOutbox, RedisCommandRate, RedisPendingChoices } from './adapters/redis/bot-state.ts';
 import { createRegisteredWorkers } from './jobs/queue-worker.ts';
 import type { CallbackJobData } from './jobs/callbacks/job.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
@@ -130,6 +133,9 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
             await queues.kf.add(KF_SYNC_JOB_NAME, data, { ...KF_SYNC_JOB_OPTIONS, jobId });
           },
           onCorpTagsChanged: () => tierTags.onCorpTagsChanged(),
+          enqueueBotCommand: async (data, jobId) => {
+            await queues.bot.add(BOT_COMMAND_JOB_NAME, data, { ...BOT_COMMAND_JOB_OPTIONS, jobId });
+          },
         },
         kf: { api: wecom, state: new RedisKfSyncState(producer, keys), contacts, clock },
         heartbeat: { beat: async (at) => void await connection.set(keys.heartbeat(), String(at)) },
@@ -143,6 +149,17 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         value: valueScoring,
         followUps: { queue: queues.followups, followUps },
         welcome: { api: wecom, texts: occasions.occasions.welcome, clock, metrics },
+        bot: {
+          bot: {
+            commands: BOT_COMMANDS,
+            managers: new Set(config.bot.managers),
+            reads: store,
+            choices: new RedisPendingChoices(producer, keys),
+            rate: new RedisCommandRate(producer, keys),
+            maxPerMinute: config.bot.commandsPerMinute,
+          },
+          send: { outbox: new RedisBotOutbox(producer, keys), api: wecom, clock },
+        },
       }, { connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }) });
       for (const worker of workers) {
         void worker.run();

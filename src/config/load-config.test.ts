@@ -118,9 +118,16 @@ describe('loadConfig: validation', () => {
     ['WECOM_CALLBACK_MAX_BODY_BYTES', '-1', 'must be a whole number'],
     ['REDIS_KEY_PREFIX', 'fenji:prod', 'must be 1-32 letters'],
     ['WECOM_TOKEN', 'has space', 'must be 1-32 letters or digits'],
+    ['FENJI_MANAGERS', 'boss,王总', 'each must be a WeCom userid'],
+    ['FENJI_BOT_COMMANDS_PER_MINUTE', '31', 'must be at most 30'],
   ])('rejects %s=%s', (name, value, message) => {
     const env = name.startsWith('WECOM_') ? { ...CREDENTIALS, [name]: value } : { [name]: value };
     expect(problemsOf(env).join('\n')).toContain(`${name} ${message}`);
+  });
+
+  it('reads FENJI_MANAGERS as userids (either comma, spaces around them) and defaults the bot to 10 commands a minute', () => {
+    expect(loadConfig({ FENJI_MANAGERS: ' boss，li.jingli , ' }).bot).toEqual({ managers: ['boss', 'li.jingli'], commandsPerMinute: 10 });
+    expect(loadConfig({}).bot.managers).toEqual([]);
   });
 
   it('accepts rediss:// and a valid time zone', () => {

@@ -31,6 +31,8 @@ export interface Config {
   /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE or SANDBOX_URL points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
+  /** The bot (issue 9): managers by userid (FENJI_MANAGERS) and the per-member flood limit. */
+  bot: { managers: string[]; commandsPerMinute: number };
   /** HTTP API clients (FENJI_API_TOKENS); empty = the API answers 503 api_disabled. */
   api: { tokens: ApiToken[] };
   log: { level: string; pretty: boolean };
@@ -125,6 +127,7 @@ export function loadConfig(
       : path.join(path.dirname(path.resolve(cwd, e.FENJI_TIERS_FILE)), 'occasions.jsonc'),
     sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined && e.SANDBOX_URL === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
+    bot: { managers: e.FENJI_MANAGERS ?? [], commandsPerMinute: e.FENJI_BOT_COMMANDS_PER_MINUTE },
     api: { tokens: e.FENJI_API_TOKENS ?? [] },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
   };

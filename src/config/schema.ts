@@ -78,6 +78,14 @@ export const envSchema = z.object({
   SANDBOX_URL: urlWithProtocol(['http:', 'https:']).optional(),
   /** Clients of the HTTP API (/api/*) as `name:token,…`; absent = the API is off. */
   FENJI_API_TOKENS: apiTokensSchema.optional(),
+  /** Members who may ask the bot about every customer: WeCom userids, comma-separated. */
+  FENJI_MANAGERS: z
+    .string()
+    .transform((v) => v.split(/[,，]/).map((u) => u.trim()).filter((u) => u !== ''))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'each must be a WeCom userid (letters, digits, _ . @ -)')))
+    .optional(),
+  /** Commands one member may send the bot a minute; the next gets a polite "slow down", the rest no answer. */
+  FENJI_BOT_COMMANDS_PER_MINUTE: intFromString(1, 30).default(10),
   WORKER_CONCURRENCY: intFromString(1, 256).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),

@@ -102,6 +102,8 @@ export interface ContactReads {
   list(filter: { tier?: Tier; rep?: string; cursor?: string | null; limit: number }): Promise<ContactPage>;
   history(externalUserId: string, limit: number): Promise<TierChange[]>;
   tierCounts(rep?: string): Promise<Record<Tier, number>>;
+  /** Whether a member has at least one customer (an active relation), tiered or not. */
+  hasCustomers(userId: string): Promise<boolean>;
 }
 
 /**

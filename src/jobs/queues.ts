@@ -22,6 +22,8 @@ export const QUEUE_NAMES = {
    * so no campaign, tag storm or kf backlog on another queue can delay one.
    */
   welcome: 'welcome',
+  /** Member → app commands (bot.command): their own queue, so a backlog of contact events never delays an answer. */
+  bot: 'bot',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -1,4 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
+import { botCommandJobHandler, type BotJobDeps } from './bot/bot-command-job.ts';
+import { BOT_COMMAND_JOB_NAME, BOT_COMMAND_JOB_OPTIONS } from './bot/job.ts';
 import { callbackJobHandler, type CallbackJobDeps } from './callbacks/callback-job.ts';
 import { CALLBACK_JOB_NAME, CALLBACK_JOB_OPTIONS } from './callbacks/job.ts';
 import type { ContactSyncDeps } from './contacts-sync/deps.ts';
@@ -68,6 +70,8 @@ export const QUEUES: Readonly<Record<QueueName, QueuePolicy>> = {
     concurrency: WELCOME_CONCURRENCY,
     failureMessages: { final: 'welcome job failed for good', retry: 'welcome attempt failed, will retry while its 20 s allow' },
   },
+  // Answers are reads plus one message/send each: several at once per process.
+  [QUEUE_NAMES.bot]: { concurrency: 4 },
 };
 
 /** What the container hands the registered handlers (each job takes its family's part). */
@@ -80,6 +84,7 @@ export interface JobContext {
   value: ValueJobDeps;
   followUps: FollowUpQueueDeps;
   welcome: WelcomeJobDeps;
+  bot: BotJobDeps;
 }
 
 /** When a job runs by itself: every `every` ms, or on a cron `pattern` in FENJI_TIMEZONE. Its id is the job scheduler's key. */
@@ -116,6 +121,7 @@ export const JOBS: Readonly<Record<string, JobEntry>> = {
   // The planning run does nothing outside the send window, so its schedule need not know the window.
   [FOLLOWUPS_PLAN_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'followups-plan', every: FOLLOWUPS_PLAN_EVERY_MS }, handler: (c) => followUpJobHandlers(c.followUps).plan },
   [FOLLOWUPS_SEND_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_SEND_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).send },
+  [BOT_COMMAND_JOB_NAME]: { queue: QUEUE_NAMES.bot, options: BOT_COMMAND_JOB_OPTIONS, handler: (c) => botCommandJobHandler(c.bot) },
   [FOLLOWUPS_RESULT_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_RESULT_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).result },
   // Queued by the callback intake itself (web role), not by the callback job: see ingress/callback-intake.ts.
   [WELCOME_JOB_NAME]: { queue: QUEUE_NAMES.welcome, options: WELCOME_JOB_OPTIONS, handler: (c) => welcomeJobHandler(c.welcome) },

@@ -12,13 +12,18 @@ function contentOf(body: Record<string, unknown>, msgtype: string): string | nul
  * GET /_sandbox/app-messages?userid=&since=: what members were told through message/send,
  * oldest first, so a test can read exactly what a rep received (`since` in ms, inclusive).
  */
-export function appMessagesView(state: SandboxState, q: URLSearchParams): { messages: unknown[] } {
+export function appMessagesView(state: SandboxState, q: URLSearchParams): { messages: unknown[]; dropped: unknown[] } {
   const userid = q.get('userid');
   const since = Number(q.get('since') ?? 0);
-  const messages = state.appMessages
-    .filter((m) => (userid === null || m.touser.includes(userid)) && m.sent_at >= since)
-    .map((m) => ({ msgid: m.msgid, touser: [...m.touser], msgtype: m.msgtype, content: contentOf(m.body, m.msgtype), sent_at: m.sent_at }));
-  return { messages };
+  const recent = state.appMessages.filter((m) => m.sent_at >= since);
+  const messages = recent
+    .filter((m) => userid === null || m.touser.includes(userid))
+    .map((m) => ({ msgid: m.msgid, touser: [...m.touser], msgtype: m.msgtype, content: contentOf(m.body, m.msgtype), sent_at: m.sent_at, truncated: m.truncated ?? false }));
+  // What WeCom would have dropped silently (over 30 a minute to the member): the sender never learns it; a test can.
+  const dropped = recent
+    .filter((m) => (m.dropped ?? []).some((u) => userid === null || u === userid))
+    .map((m) => ({ msgid: m.msgid, dropped: [...(m.dropped ?? [])], content: contentOf(m.body, m.msgtype), sent_at: m.sent_at }));
+  return { messages, dropped };
 }
 
 /**

@@ -96,7 +96,12 @@ export interface KfSentMessage {
 export interface SentAppMessage {
   msgid: string;
   agentid: number;
+  /** The members it reached. */
   touser: string[];
+  /** Members it was addressed to but not delivered: over WeCom's 30 a minute per member (silently, errcode 0). */
+  dropped?: string[];
+  /** The content was over 2048 bytes and WeCom kept only the first 2048 (cut between characters). */
+  truncated?: boolean;
   msgtype: string;
   body: Record<string, unknown>;
   sent_at: number;

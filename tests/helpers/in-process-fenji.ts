@@ -56,7 +56,7 @@ export interface InProcessFenji {
   close(): Promise<void>;
 }
 
-export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?: string }): Promise<InProcessFenji> {
+export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?: string; env?: Record<string, string> }): Promise<InProcessFenji> {
   const { clock } = options;
   const log = pino({ level: process.env['FENJI_TEST_LOG'] ?? 'silent' });
   const sandbox = await startSandbox({ clock });
@@ -69,6 +69,7 @@ export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?
     WECOM_API_BASE: sandbox.url,
     FENJI_API_TOKENS: `story:${API_TOKEN}`,
     FENJI_TIERS_FILE: TEST_TIERS_FILE,
+    ...options.env,
   });
   const container = createContainer(config, log, clock);
   const workers = container.startWorkers();

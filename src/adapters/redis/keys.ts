@@ -179,4 +179,24 @@ export class RedisKeys {
   heartbeat(): string {
     return `${this.prefix}:system:heartbeat`;
   }
+
+  /** String per member, JSON PendingChoice (domain/bot/ports.ts): the numbered list last shown; TTL BOT_CHOICE_TTL_MS. */
+  botChoice(userId: string): string {
+    return `${this.prefix}:bot:choice:${userId}`;
+  }
+
+  /** Sorted set per member: the MsgIds of their commands by time (ms), for flood control; trimmed to 10 min, TTL 10 min. */
+  botCommandRate(userId: string): string {
+    return `${this.prefix}:bot:rate:${userId}`;
+  }
+
+  /** Hash per bot.command job: `parts` (JSON array, set once) and `sent` (parts delivered), so a retry sends the rest only. TTL 1 day. */
+  botReply(jobId: string): string {
+    return `${this.prefix}:bot:reply:${jobId}`;
+  }
+
+  /** Sorted set per member: app messages sent to them in the last minute (ms), for WeCom's 30 a minute per member. TTL 2 min. */
+  botSendLog(userId: string): string {
+    return `${this.prefix}:bot:sent:${userId}`;
+  }
 }

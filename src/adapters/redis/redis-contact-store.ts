@@ -213,6 +213,15 @@ export class RedisContactStore implements ContactStore {
     return raws.map((raw) => decodeChange(externalUserId, raw));
   }
 
+  /**
+   * Whether a member has at least one customer (an active relation), tiered or not: one
+   * EXISTS over the member's five rep index keys (Redis deletes an empty sorted set).
+   */
+  async hasCustomers(userId: string): Promise<boolean> {
+    const keys = SEGMENTS.map((segment) => this.keys.repTierIndex(userId, segment));
+    return (await this.redis.exists(...keys)) > 0;
+  }
+
   async tierCounts(rep?: string): Promise<Record<Tier, number>> {
     const pipeline = this.redis.pipeline();
     for (const tier of TIERS) pipeline.zcard(rep === undefined ? this.keys.tierIndex(tier) : this.keys.repTierIndex(rep, tier));

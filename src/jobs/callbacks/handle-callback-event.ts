@@ -2,6 +2,7 @@ import { applyContactChange, type ContactChange, type ContactChangeDeps } from '
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ExternalContactEvent } from '../../wecom/events.ts';
+import { botCommandJobId, type BotCommandJobData } from '../bot/job.ts';
 import type { KfSyncJobData } from '../kf/job.ts';
 import type { CallbackJobData } from './job.ts';
 
@@ -10,6 +11,8 @@ export interface CallbackHandlerDeps {
   clock: Clock;
   /** Queues a kf/sync_msg pull; `jobId` makes a retried callback queue it once. */
   enqueueKfSync(data: KfSyncJobData, jobId: string): Promise<void>;
+  /** A member's text to the app: queues a bot.command; `jobId` (by MsgId) makes a retried callback queue it once. */
+  enqueueBotCommand?(data: BotCommandJobData, jobId: string): Promise<void>;
   /** change_external_tag: the corp's tags changed (the tier tag catalog re-reads them). */
   onCorpTagsChanged?: () => Promise<void>;
 }
@@ -42,6 +45,11 @@ export async function handleCallbackEvent(data: CallbackJobData, deps: CallbackH
       break;
     case 'app_message':
       Object.assign(fields, { msgType: event.msgType, from: event.fromUserName });
+      // Text only: a picture or voice note to the app is not a command (logged, not answered).
+      if (event.msgType === 'text' && event.content !== undefined && deps.enqueueBotCommand) {
+        await deps.enqueueBotCommand({ userId: event.fromUserName, text: event.content, msgId: event.msgId, receivedAt: data.receivedAt }, botCommandJobId(data.dedupeKey));
+        fields['queued'] = 'bot.command';
+      }
       break;
     case 'external_tag':
       Object.assign(fields, { changeType: event.changeType });

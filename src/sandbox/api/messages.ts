@@ -4,11 +4,28 @@ import { ERR, fail, ok, type ApiContext, type ApiResult, type ApiRoute } from '.
 
 /** Message types whose body is `{content}` and must not be empty. */
 const CONTENT_TYPES = new Set(['text', 'markdown']);
+/** WeCom's limits for one member (docs/wecom/api.md, 'App messages'): 30 app messages a minute, content of 2048 bytes. */
+const PER_MEMBER_PER_MINUTE = 30;
+const CONTENT_MAX_BYTES = 2048;
+
+/** The first `max` bytes of `s` in UTF-8, cut before a character that would not fit whole. */
+function truncateUtf8(s: string, max: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    bytes += Buffer.byteLength(ch, 'utf8');
+    if (bytes > max) break;
+    out += ch;
+  }
+  return out;
+}
 
 /**
  * POST message/send: an app message to members (docs/wecom/api.md, 'App messages'). Partial success is
- * errcode 0 with the bad ids in invaliduser; all receivers bad is 81013. The per-member
- * 30/min cap, which WeCom enforces by silently dropping, is not modelled.
+ * errcode 0 with the bad ids in invaliduser; all receivers bad is 81013. As WeCom does, a
+ * member who already got 30 app messages in the last minute does not get this one, and
+ * nothing says so (errcode 0; the sandbox records it as `dropped`); content over 2048
+ * bytes is cut (recorded as `truncated`).
  */
 function messageSend(ctx: ApiContext): ApiResult {
   const agentId = int(ctx.body, 'agentid');
@@ -33,7 +50,21 @@ function messageSend(ctx: ApiContext): ApiResult {
     return fail(ERR.allReceiversInvalid, 'all receivers are invalid or out of the app visibility');
   }
   const msgid = newOpaqueId(40);
-  ctx.state.appMessages.push({ msgid, agentid: agentId, touser: valid, msgtype, body: ctx.body, sent_at: ctx.clock.now() });
+  const now = ctx.clock.now();
+  const received = (userid: string) => ctx.state.appMessages.filter((m) => m.sent_at > now - 60_000 && m.touser.includes(userid)).length;
+  const delivered = valid.filter((u) => received(u) < PER_MEMBER_PER_MINUTE);
+  const dropped = valid.filter((u) => !delivered.includes(u));
+  let body = ctx.body;
+  let truncated = false;
+  const text = CONTENT_TYPES.has(msgtype) ? str(content, 'content') ?? '' : '';
+  if (Buffer.byteLength(text, 'utf8') > CONTENT_MAX_BYTES) {
+    truncated = true;
+    body = { ...ctx.body, [msgtype]: { ...content, content: truncateUtf8(text, CONTENT_MAX_BYTES) } };
+  }
+  ctx.state.appMessages.push({
+    msgid, agentid: agentId, touser: delivered, msgtype, body, sent_at: now,
+    ...(dropped.length > 0 ? { dropped } : {}), ...(truncated ? { truncated } : {}),
+  });
   return ok({ invaliduser: invalid.join('|'), invalidparty: parties.join('|'), invalidtag: tags.join('|'), msgid });
 }
 

@@ -1,0 +1,17 @@
+import type { PendingChoice } from './ports.ts';
+
+/**
+ * What the bot says back: plain text, in zh-CN. Plain text because the WeChat plugin
+ * (微信插件) shows no markdown (docs/wecom/api.md, 'App messages'); the sender splits it
+ * to WeCom's size limit. `choice`: a numbered list the member may answer with a number.
+ */
+export interface Answer {
+  text: string;
+  choice?: PendingChoice;
+}
+
+/** An echo of the member's own words, made harmless: short, and no `<a href>` or other tags (WeCom renders them in text messages). */
+export function echo(word: string, maxChars = 20): string {
+  const chars = [...word.replace(/[<>]/g, '')];
+  return chars.length > maxChars ? `${chars.slice(0, maxChars).join('')}…` : chars.join('');
+}

@@ -1,0 +1,46 @@
+import { DelayedError } from 'bullmq';
+import type { RedisBotOutbox } from '../../adapters/redis/bot-state.ts';
+import { answerMessage, type BotDeps } from '../../domain/bot/answer-message.ts';
+import { rethrowForJob } from '../job-errors.ts';
+import type { JobHandler } from '../queue-worker.ts';
+import type { BotCommandJobData } from './job.ts';
+import { sendAnswer, type SendAnswerDeps } from './send-answer.ts';
+
+export interface BotJobDeps {
+  bot: BotDeps;
+  send: SendAnswerDeps & { outbox: Pick<RedisBotOutbox, 'hasReply'> };
+}
+
+/**
+ * `bot.command`: answers one member message. The answer is composed once (a retried or
+ * resumed job sends the stored one), then sent part by part within the member's budget;
+ * when the budget is spent the job waits in BullMQ's delayed set and resumes where it stopped.
+ * Logs who asked and how many parts went out, never the text.
+ */
+export function botCommandJobHandler(deps: BotJobDeps): JobHandler {
+  return async (job, token, log) => {
+    const data = job.data as BotCommandJobData;
+    const jobId = job.id ?? `bot-${data.msgId}`;
+    try {
+      let text = '';
+      if (!(await deps.send.outbox.hasReply(jobId))) {
+        const answer = await answerMessage({ userId: data.userId, messageId: data.msgId, text: data.text, at: data.receivedAt }, deps.bot);
+        if (!answer) {
+          log.info({ userId: data.userId }, 'bot command dropped: member over the flood limit');
+          return;
+        }
+        text = answer.text;
+      }
+      const outcome = await sendAnswer(jobId, data.userId, text, deps.send);
+      if (!outcome.done) {
+        log.info({ userId: data.userId, sent: outcome.sent, parts: outcome.parts, waitMs: outcome.waitMs }, 'bot answer waits for the member\'s message budget');
+        await job.moveToDelayed(Date.now() + outcome.waitMs, token);
+        throw new DelayedError();
+      }
+      log.info({ userId: data.userId, parts: outcome.parts }, 'bot command answered');
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      await rethrowForJob(err, job, token, log);
+    }
+  };
+}
