@@ -9,7 +9,7 @@ import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts
 import { RedisValueBatches } from './adapters/redis/contact-store/value-batches.ts';
 import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
 import { RedisFollowUpIndex } from './adapters/redis/follow-up-index.ts';
-import { RedisFollowUpLedger } from './adapters/redis/follow-up-ledger.ts';
+import { RedisFollowUpLedger } from './adapters/redis/outreach-ledger.ts';
 import { RedisSyncSeen } from './adapters/redis/sync-seen.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
@@ -22,7 +22,7 @@ import type { TierChangesListener } from './domain/ports.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
-import type { FollowUpJobDeps } from './jobs/followups/worker.ts';
+import type { FollowUpJobDeps } from './jobs/outreach/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
 import { createRegisteredWorkers } from './jobs/queue-worker.ts';
 import type { CallbackJobData } from './jobs/callbacks/job.ts';

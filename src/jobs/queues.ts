@@ -15,7 +15,7 @@ export const QUEUE_NAMES = {
   contacts: 'contacts',
   /** Value scoring of every contact (nightly or on demand), one run at a time (global concurrency 1). */
   value: 'value',
-  /** Follow-up pushes: the planning run and the add_msg_template tasks it creates (jobs/followups/). */
+  /** Follow-up pushes: the planning run and the add_msg_template tasks it creates (jobs/outreach/). */
   followups: 'followups',
 } as const;
 

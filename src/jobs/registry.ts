@@ -7,8 +7,8 @@ import { contactSyncJobHandler } from './contacts-sync/worker.ts';
 import {
   FOLLOWUP_RESULT_JOB_OPTIONS, FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_CONCURRENCY, FOLLOWUPS_PLAN_EVERY_MS, FOLLOWUPS_PLAN_JOB_NAME,
   FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME,
-} from './followups/job.ts';
-import { followUpJobHandlers, type FollowUpQueueDeps } from './followups/worker.ts';
+} from './outreach/job.ts';
+import { followUpJobHandlers, type FollowUpQueueDeps } from './outreach/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './kf/job.ts';
 import { kfSyncJobHandler } from './kf/kf-sync-job.ts';
 import type { KfSyncDeps } from './kf/sync-kf-messages.ts';

@@ -1,12 +1,12 @@
 import { CliError, type CliContext } from '../cli/run-cli.ts';
-import { planFollowUp } from '../domain/followups/plan-follow-up.ts';
+import { planFollowUp } from '../domain/outreach/planners/follow-up.ts';
 import type { ContactRecord } from '../domain/ports.ts';
 import { TIER_LABELS } from '../domain/tiers/policy.ts';
-import { readFollowUpResults } from '../jobs/followups/follow-up-results.ts';
-import { planFollowUps } from '../jobs/followups/plan-follow-ups.ts';
-import { sendFollowUp } from '../jobs/followups/send-follow-up.ts';
-import { pushRecorder } from '../jobs/followups/worker.ts';
-import type { FollowUpResultJobData, FollowUpSendJobData } from '../jobs/followups/job.ts';
+import { readFollowUpResults } from '../jobs/outreach/read-results.ts';
+import { planFollowUps } from '../jobs/outreach/plan-outreach.ts';
+import { sendFollowUp } from '../jobs/outreach/send-outreach.ts';
+import { pushRecorder } from '../jobs/outreach/worker.ts';
+import type { FollowUpResultJobData, FollowUpSendJobData } from '../jobs/outreach/job.ts';
 import type { Clock } from '../shared/clock.ts';
 import { callControl } from './client.ts';
 import type { StateSnapshot } from './snapshot.ts';

@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import { FOLLOWUPS_RESULT_JOB_NAME, type FollowUpResultJobData } from '../../src/jobs/followups/job.ts';
+import { FOLLOWUPS_RESULT_JOB_NAME, type FollowUpResultJobData } from '../../src/jobs/outreach/job.ts';
 import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
 
 /**

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { createApp } from '../../src/http/app.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/followups/job.ts';
+import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/outreach/job.ts';
 import { TIERS_DUE_JOB_NAME } from '../../src/jobs/tiers/job.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import type { Clock } from '../../src/shared/clock.ts';

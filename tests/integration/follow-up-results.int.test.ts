@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
-import { followUpResultJobId } from '../../src/jobs/followups/follow-up-results.ts';
+import { followUpResultJobId } from '../../src/jobs/outreach/read-results.ts';
 import { waitingResultChecks } from '../helpers/follow-up-results.ts';
 import { createFollowUpWorld, HOUR, T0, task, type FollowUpWorld } from './follow-ups.fixture.ts';
 

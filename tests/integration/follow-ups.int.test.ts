@@ -2,11 +2,11 @@ import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
-import { planFollowUps } from '../../src/jobs/followups/plan-follow-ups.ts';
-import { sendQueue } from '../../src/jobs/followups/worker.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/followups/job.ts';
+import { planFollowUps } from '../../src/jobs/outreach/plan-outreach.ts';
+import { sendQueue } from '../../src/jobs/outreach/worker.ts';
+import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/outreach/job.ts';
 import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
-import { FOLLOWUPS_PLAN_EVERY_MS } from '../../src/jobs/followups/job.ts';
+import { FOLLOWUPS_PLAN_EVERY_MS } from '../../src/jobs/outreach/job.ts';
 import { syncQueueSchedules } from '../../src/jobs/scheduler.ts';
 import { createFollowUpWorld, HOUR, T0, task, TEMPLATE_PATH, type FollowUpWorld, type TemplateCall } from './follow-ups.fixture.ts';
 

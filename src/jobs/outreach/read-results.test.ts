@@ -3,7 +3,7 @@ import type { GetGroupmsgSendResultRequest, GetGroupmsgSendResultResponse } from
 import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import type { FollowUpResultJobData } from './job.ts';
-import { CHECK_EVERY_MS, FAILED_HOLD_MS, readFollowUpResults, type FollowUpResultDeps } from './follow-up-results.ts';
+import { CHECK_EVERY_MS, FAILED_HOLD_MS, readFollowUpResults, type FollowUpResultDeps } from './read-results.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,10 +1,10 @@
-import type { FollowRelation } from '../contacts/contact.ts';
-import { followUpAnchor } from '../contacts/reach-anchor.ts';
-import type { ContactRecord } from '../ports.ts';
-import type { Tier } from '../tiers/policy.ts';
-import { addDays, instantOf, localDateOf } from './local-time.ts';
-import type { FollowUpPolicy } from './policy.ts';
-import { isSendAllowed, nextSendAllowedAt } from './send-window.ts';
+import type { FollowRelation } from '../../contacts/contact.ts';
+import { followUpAnchor } from '../../contacts/reach-anchor.ts';
+import type { ContactRecord } from '../../ports.ts';
+import type { Tier } from '../../tiers/policy.ts';
+import { addDays, instantOf, localDateOf } from '../../followups/local-time.ts';
+import type { FollowUpPolicy } from '../../followups/policy.ts';
+import { isSendAllowed, nextSendAllowedAt } from '../../followups/send-window.ts';
 
 /**
  * Why a contact gets no follow-up now. Stable codes (logs, job results):

@@ -1,5 +1,5 @@
 import type { Redis, Result } from 'ioredis';
-import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
+import type { FollowUpLedger, SendOutcome } from '../../domain/outreach/ports.ts';
 import type { RedisKeys } from './keys.ts';
 
 declare module 'ioredis' {

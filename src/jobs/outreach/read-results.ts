@@ -1,4 +1,4 @@
-import type { FollowUpLedger } from '../../domain/followups/ports.ts';
+import type { FollowUpLedger } from '../../domain/outreach/ports.ts';
 import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';

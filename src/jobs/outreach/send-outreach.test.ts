@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
+import type { FollowUpLedger, SendOutcome } from '../../domain/outreach/ports.ts';
 import type { AddMsgTemplateRequest, AddMsgTemplateResponse } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
 import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
@@ -8,8 +8,8 @@ import type { Interaction } from '../../domain/contacts/contact.ts';
 import { emptyEngagement } from '../../domain/engagement/engagement.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
 import type { FollowUpResultJobData, FollowUpSendJobData } from './job.ts';
-import { FIRST_CHECK_MS } from './follow-up-results.ts';
-import { FAILED_HOLD_MS, sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
+import { FIRST_CHECK_MS } from './read-results.ts';
+import { FAILED_HOLD_MS, sendFollowUp, type SendFollowUpDeps } from './send-outreach.ts';
 
 const { followUps: policy } = testPolicies;
 /** 2026-01-12 10:30 in Shanghai: a week after the contacts entered C. */

@@ -6,13 +6,13 @@ import type { Logger } from '../../shared/logger.ts';
 import { rethrowForJob } from '../job-errors.ts';
 import { QUEUE_NAMES } from '../queues.ts';
 import { createQueueWorker, type JobHandler } from '../queue-worker.ts';
-import { readFollowUpResults, type FollowUpResultDeps } from './follow-up-results.ts';
+import { readFollowUpResults, type FollowUpResultDeps } from './read-results.ts';
 import {
   FOLLOWUP_RESULT_JOB_OPTIONS, FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME,
   type FollowUpJobData, type FollowUpResultJobData, type FollowUpSendJobData,
 } from './job.ts';
-import { planFollowUps, type PlanFollowUpsDeps } from './plan-follow-ups.ts';
-import { sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
+import { planFollowUps, type PlanFollowUpsDeps } from './plan-outreach.ts';
+import { sendFollowUp, type SendFollowUpDeps } from './send-outreach.ts';
 
 /** Push interactions stored in parallel (distinct contacts, so no write conflicts). */
 const RECORD_PARALLEL = 32;

@@ -1,16 +1,16 @@
-import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
+import type { FollowUpLedger, SendOutcome } from '../../domain/outreach/ports.ts';
 import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
-import { planFollowUp } from '../../domain/followups/plan-follow-up.ts';
+import { planFollowUp } from '../../domain/outreach/planners/follow-up.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-window.ts';
 import type { ContactReads } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { FollowUpResultJobData, FollowUpSendJobData } from './job.ts';
-import { FAILED_HOLD_MS, FIRST_CHECK_MS, followUpResultJobId, pendingHoldMs } from './follow-up-results.ts';
-import { CLAIM_TTL_MS } from './plan-follow-ups.ts';
+import { FAILED_HOLD_MS, FIRST_CHECK_MS, followUpResultJobId, pendingHoldMs } from './read-results.ts';
+import { CLAIM_TTL_MS } from './plan-outreach.ts';
 
 /** A contact WeCom put in fail_list is not tried again for this long (its claim is held). */
 export { FAILED_HOLD_MS };

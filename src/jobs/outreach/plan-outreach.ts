@@ -1,6 +1,6 @@
-import { followUpCutoff, planFollowUp, type FollowUpSkipReason } from '../../domain/followups/plan-follow-up.ts';
+import { followUpCutoff, planFollowUp, type FollowUpSkipReason } from '../../domain/outreach/planners/follow-up.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
-import type { FollowUpIndex, FollowUpLedger } from '../../domain/followups/ports.ts';
+import type { FollowUpIndex, FollowUpLedger } from '../../domain/outreach/ports.ts';
 import { isSendAllowed, nextSendAllowedAt } from '../../domain/followups/send-window.ts';
 import type { ContactReads } from '../../domain/ports.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
