@@ -1,85 +1,109 @@
+import { createHash } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
-import type { FollowUpLedger, SendOutcome } from '../../domain/outreach/ports.ts';
+import { localDateOf } from '../../domain/followups/local-time.ts';
+import type { LedgerItem, LedgerVerdict, OutreachLedger, SendOutcome } from '../../domain/outreach/ports.ts';
+import { isoDate, receivePeriod, type GroupMsgRule } from '../../domain/outreach/receive-rule.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { RedisKeys } from './keys.ts';
+import { OUTREACH_LEDGER_LUA } from './scripts/outreach-ledger.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    fenjiFollowUpClaims(numKeys: number, ...keysAndArgs: (string | number)[]): Result<number[], Context>;
+    fenjiOutreachLedger(numKeys: number, ...keysAndArgs: (string | number)[]): Result<number[], Context>;
   }
 }
 
-/**
- * claim: each key not held is set to the owner (PX ttl); one the owner holds gets its TTL
- * renewed; one another owner holds is left alone. release: the owner's keys are deleted.
- * hold: the owner's keys get TTL ttl. Returns the 1-based positions the owner holds (had,
- * for release). Atomic, so two owners can never both think they hold a contact.
- */
-const CLAIMS_LUA = `
-local mode, owner, ttl = ARGV[1], ARGV[2], ARGV[3]
-local held = {}
-for i, key in ipairs(KEYS) do
-  local v = redis.call('GET', key)
-  if mode == 'claim' and not v then
-    redis.call('SET', key, owner, 'PX', ttl)
-    held[#held + 1] = i
-  elseif v == owner then
-    if mode == 'release' then redis.call('DEL', key) else redis.call('PEXPIRE', key, ttl) end
-    held[#held + 1] = i
-  end
-end
-return held
-`;
-
-/** Keys per script call: a few ms of Redis time at most. */
-const CHUNK = 1000;
+/** Items per script call (three keys each): a few ms of Redis time at most. */
+const CHUNK = 500;
 /** A send's outcome is kept this long: well past any retry of its job. */
 const OUTCOME_TTL_MS = 7 * 86_400_000;
+/** An occasion's hash outlives any repeat of it (keys carry their year or due day). */
+const OCCASION_TTL_S = 400 * 86_400;
+/** A day's hash outlives the day wherever the clock is, and any late release. */
+const DAY_TTL_S = 3 * 86_400;
+const VERDICTS: LedgerVerdict[] = ['ok', 'already_sent', 'day_taken', 'capped'];
 
-/** Claims and send outcomes of follow-up jobs in Redis (keys.followUpClaim, keys.followUpSend). */
-export class RedisFollowUpLedger implements FollowUpLedger {
+/**
+ * The outreach ledger in Redis: one hash per occasion, per local day and per receive-cap
+ * period (keys.outreachOccasion / outreachDay / outreachCap), a field per customer, so a
+ * million-customer campaign costs three fields per customer and no key of its own. A
+ * field's value is its owner (a short hash of the send job's id) and, while only claimed,
+ * `~` and the claim's end (seconds, base 36): an expired claim is free again, a sent one
+ * is permanent. Every change is one Lua script over all three marks (scripts/outreach-ledger.ts).
+ */
+export class RedisOutreachLedger implements OutreachLedger {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
+  private readonly timeZone: string;
+  private readonly rule: GroupMsgRule;
+  private readonly clock: Clock;
 
-  constructor({ redis, keys }: { redis: Redis; keys: RedisKeys }) {
+  /** `timeZone`: the customers' day (FENJI_TIMEZONE); `rule`: the corp's receive rule (FENJI_GROUPMSG_RULE); `clock`: when claims end. */
+  constructor({ redis, keys, timeZone, rule, clock }: { redis: Redis; keys: RedisKeys; timeZone: string; rule: GroupMsgRule; clock: Clock }) {
+    this.clock = clock;
     this.redis = redis;
     this.keys = keys;
-    if (typeof (redis as Partial<Redis>).fenjiFollowUpClaims !== 'function') {
-      redis.defineCommand('fenjiFollowUpClaims', { lua: CLAIMS_LUA });
+    this.timeZone = timeZone;
+    this.rule = rule;
+    if (typeof (redis as Partial<Redis>).fenjiOutreachLedger !== 'function') {
+      redis.defineCommand('fenjiOutreachLedger', { lua: OUTREACH_LEDGER_LUA });
     }
   }
 
-  claim(ids: readonly string[], owner: string, ttlMs: number): Promise<string[]> {
-    return this.run('claim', ids, owner, ttlMs);
+  async claim(items: readonly LedgerItem[], owner: string, at: number, until: number): Promise<LedgerVerdict[]> {
+    return (await this.run('claim', items, owner, at, until)).map((v) => VERDICTS[v]!);
   }
 
-  async release(ids: readonly string[], owner: string): Promise<void> {
-    await this.run('release', ids, owner, 0);
+  async check(items: readonly LedgerItem[], at: number): Promise<LedgerVerdict[]> {
+    return (await this.run('check', items, null, at, at)).map((v) => VERDICTS[v]!);
   }
 
-  async hold(ids: readonly string[], owner: string, ttlMs: number): Promise<void> {
-    await this.run('hold', ids, owner, ttlMs);
+  async hold(items: readonly LedgerItem[], owner: string, at: number, until: number): Promise<void> {
+    await this.run('hold', items, owner, at, until);
+  }
+
+  async markSent(items: readonly LedgerItem[], owner: string, at: number): Promise<void> {
+    await this.run('sent', items, owner, at, at);
+  }
+
+  async release(items: readonly LedgerItem[], owner: string, at: number, options: { keepDay?: boolean } = {}): Promise<void> {
+    await this.run(options.keepDay ? 'release-keep-day' : 'release', items, owner, at, at);
   }
 
   async outcome(jobId: string): Promise<SendOutcome | null> {
-    const raw = await this.redis.get(this.keys.followUpSend(jobId));
+    const raw = await this.redis.get(this.keys.outreachOutcome(jobId));
     return raw === null ? null : (JSON.parse(raw) as SendOutcome);
   }
 
   async saveOutcome(jobId: string, outcome: SendOutcome): Promise<void> {
-    await this.redis.set(this.keys.followUpSend(jobId), JSON.stringify(outcome), 'PX', OUTCOME_TTL_MS);
+    await this.redis.set(this.keys.outreachOutcome(jobId), JSON.stringify(outcome), 'PX', OUTCOME_TTL_MS);
   }
 
   async clearOutcome(jobId: string): Promise<void> {
-    await this.redis.del(this.keys.followUpSend(jobId));
+    await this.redis.del(this.keys.outreachOutcome(jobId));
   }
 
-  private async run(mode: 'claim' | 'release' | 'hold', ids: readonly string[], owner: string, ttlMs: number): Promise<string[]> {
-    const held: string[] = [];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
-      const positions = await this.redis.fenjiFollowUpClaims(chunk.length, ...chunk.map((id) => this.keys.followUpClaim(id)), mode, owner, Math.max(1, Math.round(ttlMs)));
-      for (const p of positions) held.push(chunk[p - 1]!);
+  private async run(mode: string, items: readonly LedgerItem[], owner: string | null, at: number, until: number): Promise<number[]> {
+    const day = this.keys.outreachDay(isoDate(localDateOf(at, this.timeZone)));
+    const period = receivePeriod(this.rule, at);
+    const cap = this.keys.outreachCap(period.id);
+    const now = Math.floor(this.clock.now() / 1000);
+    const out: number[] = [];
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const chunk = items.slice(i, i + CHUNK);
+      const keys = chunk.flatMap((item) => [this.keys.outreachOccasion(item.occasionKey), day, cap]);
+      const args = [
+        mode, owner === null ? '' : ownerToken(owner), now, Math.ceil(until / 1000), period.cap,
+        OCCASION_TTL_S, DAY_TTL_S, Math.ceil(period.end / 1000) + 86_400,
+        ...chunk.flatMap((item) => [item.externalUserId, item.counts ? 1 : 0]),
+      ];
+      out.push(...await this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
     }
-    return held;
+    return out;
   }
+}
+
+/** A send job's id as a ledger owner: 10 characters instead of 50-odd, in every field it marks. */
+export function ownerToken(jobId: string): string {
+  return createHash('sha1').update(jobId).digest('base64url').slice(0, 10);
 }

@@ -1,10 +1,13 @@
 import type { FollowRelation } from '../../contacts/contact.ts';
 import { followUpAnchor } from '../../contacts/reach-anchor.ts';
-import type { ContactRecord } from '../../ports.ts';
-import type { Tier } from '../../tiers/policy.ts';
+import type { ContactReads, ContactRecord } from '../../ports.ts';
+import { TIERS, type Tier } from '../../tiers/policy.ts';
 import { addDays, instantOf, localDateOf } from '../../followups/local-time.ts';
 import type { FollowUpPolicy } from '../../followups/policy.ts';
 import { isSendAllowed, nextSendAllowedAt } from '../../followups/send-window.ts';
+import type { OutreachItem, OutreachPlanner, OutreachPlanPage, OutreachSkipReason } from '../outreach.ts';
+import type { FollowUpIndex, LegacyFollowUpClaims } from '../ports.ts';
+import { isoDate } from '../receive-rule.ts';
 
 /**
  * Why a contact gets no follow-up now. Stable codes (logs, job results):
@@ -66,4 +69,95 @@ export function planFollowUp(input: FollowUpInput, policy: FollowUpPolicy, now: 
   if (now < dueAt) return { status: 'skip', reason: 'not_yet', nextAt: nextSendAllowedAt(dueAt, policy, timeZone) };
   if (!isSendAllowed(now, policy, timeZone)) return { status: 'skip', reason: 'quiet_hours', nextAt: nextSendAllowedAt(now, policy, timeZone) };
   return { status: 'due', userId: rep, tier: anchored.tier, text };
+}
+
+/**
+ * A follow-up's occasion: its due day. A customer gets one follow-up per due day, ever;
+ * once the push is recorded the anchor moves and the next due day is a new occasion, and
+ * every customer due the same day shares the key (one ledger hash per day, not per customer).
+ */
+export function followUpOccasionKey(anchor: number, everyDays: number, timeZone: string): string {
+  return `followup:${isoDate(localDateOf(followUpDueAt(anchor, everyDays, timeZone), timeZone))}`;
+}
+
+export const FOLLOW_UP_LABEL = '跟进';
+
+export interface FollowUpPlannerDeps {
+  index: FollowUpIndex;
+  store: Pick<ContactReads, 'get'>;
+  /** Contacts still held by a task of the old followups queue (left out until settled). */
+  legacy?: LegacyFollowUpClaims;
+  policy: FollowUpPolicy;
+  timeZone: string;
+}
+
+const DECISION_SKIPS: Record<FollowUpSkipReason, OutreachSkipReason> = {
+  customer_left: 'customer_left', no_tier: 'no_tier', cadence_off: 'disabled', not_yet: 'not_yet', quiet_hours: 'not_yet',
+};
+
+/**
+ * Tiered follow-ups as an outreach planner: the contacts the due index says are past their
+ * tier's cadence (never the whole archive), tier by tier, each decided by planFollowUp and
+ * only inside the send window. Cursor: `<tier index>:<offset>` in the due index.
+ */
+export class FollowUpPlanner implements OutreachPlanner {
+  readonly kind = 'followup' as const;
+  private readonly deps: FollowUpPlannerDeps;
+
+  constructor(deps: FollowUpPlannerDeps) {
+    this.deps = deps;
+  }
+
+  async page(now: number, cursor: string | null, limit: number): Promise<OutreachPlanPage & { records: Map<string, ContactRecord> }> {
+    const { policy, timeZone } = this.deps;
+    const records = new Map<string, ContactRecord>();
+    const none = { items: [], skipped: {}, nextCursor: null, records };
+    if (!isSendAllowed(now, policy, timeZone)) return none;
+    let [t, offset] = cursor ? cursor.split(':').map(Number) as [number, number] : [0, 0];
+    while (t < TIERS.length && policy.tiers[TIERS[t]!].everyDays === 0) [t, offset] = [t + 1, 0];
+    const tier = TIERS[t];
+    if (tier === undefined) return none;
+    const ids = await this.deps.index.candidates(tier, followUpCutoff(now, policy.tiers[tier].everyDays, timeZone), offset, limit);
+    const nextCursor = ids.length === limit ? `${t}:${offset + ids.length}` : t + 1 < TIERS.length ? `${t + 1}:0` : null;
+    const held = this.deps.legacy ? await this.deps.legacy.held(ids) : new Set<string>();
+    const items: OutreachItem[] = [];
+    const skipped: OutreachPlanPage['skipped'] = {};
+    const opening = instantOf(localDateOf(now, timeZone), policy.sendWindow.from, timeZone);
+    for (const record of await Promise.all(ids.map((id) => this.deps.store.get(id)))) {
+      if (!record) continue;
+      const id = record.contact.externalUserId;
+      const decision = planFollowUp(record, policy, now, timeZone);
+      const reason = held.has(id) ? 'already_sent' : decision.status === 'skip' ? DECISION_SKIPS[decision.reason] : null;
+      if (reason !== null || decision.status !== 'due') {
+        if (reason) skipped[reason] = (skipped[reason] ?? 0) + 1;
+        continue;
+      }
+      const anchor = followUpAnchor({ tier: record.tier, engagement: record.engagement, hasActiveRelation: true })!.anchor;
+      records.set(id, record);
+      items.push({
+        kind: 'followup', externalUserId: id, rep: decision.userId, tier: decision.tier, text: decision.text, label: FOLLOW_UP_LABEL,
+        occasionKey: followUpOccasionKey(anchor, policy.tiers[decision.tier].everyDays, timeZone),
+        notBefore: opening <= now ? opening : now,
+      });
+    }
+    return { items, skipped, nextCursor, records };
+  }
+
+  dueOn(record: ContactRecord, now: number): boolean {
+    const { policy, timeZone } = this.deps;
+    const anchored = followUpAnchor({ tier: record.tier, engagement: record.engagement, hasActiveRelation: followUpRep(record.contact.follows) !== null });
+    const everyDays = anchored ? policy.tiers[anchored.tier].everyDays : 0;
+    if (!anchored || everyDays === 0) return false;
+    return followUpDueAt(anchored.anchor, everyDays, timeZone) < instantOf(addDays(localDateOf(now, timeZone), 1), 0, timeZone);
+  }
+
+  stillDue(record: ContactRecord, item: OutreachItem, now: number): boolean {
+    const { policy, timeZone } = this.deps;
+    const rep = followUpRep(record.contact.follows);
+    const anchored = followUpAnchor({ tier: record.tier, engagement: record.engagement, hasActiveRelation: rep !== null });
+    if (!anchored || rep !== item.rep || anchored.tier !== item.tier) return false;
+    const everyDays = policy.tiers[anchored.tier].everyDays;
+    return everyDays > 0 && followUpOccasionKey(anchored.anchor, everyDays, timeZone) === item.occasionKey
+      && followUpDueAt(anchored.anchor, everyDays, timeZone) <= now;
+  }
 }
