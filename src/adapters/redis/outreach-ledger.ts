@@ -87,20 +87,35 @@ export class RedisOutreachLedger implements OutreachLedger {
     const day = this.keys.outreachDay(isoDate(localDateOf(at, this.timeZone)));
     const period = receivePeriod(this.rule, at);
     const cap = this.keys.outreachCap(period.id);
+    const earlier = earlierPeriods(this.rule, at).map((p) => this.keys.outreachCap(p));
     const now = Math.floor(this.clock.now() / 1000);
     const out: number[] = [];
     for (let i = 0; i < items.length; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
-      const keys = chunk.flatMap((item) => [this.keys.outreachOccasion(item.occasionKey), day, cap]);
+      const keys = [...chunk.flatMap((item) => [this.keys.outreachOccasion(item.occasionKey), day, cap]), ...earlier];
       const args = [
         mode, owner === null ? '' : ownerToken(owner), now, Math.ceil(until / 1000), period.cap,
-        OCCASION_TTL_S, DAY_TTL_S, Math.ceil(period.end / 1000) + 86_400,
+        OCCASION_TTL_S, DAY_TTL_S, Math.max(86_400, Math.ceil((period.end - this.clock.now()) / 1000) + 86_400), earlier.length,
         ...chunk.flatMap((item) => [item.externalUserId, item.counts ? 1 : 0]),
       ];
       out.push(...await this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
     }
     return out;
   }
+}
+
+/**
+ * The cap periods before the one of `at` whose tasks may still await the rep's
+ * confirmation (at most 30 days, confirmWithinDays' bound, plus a day): WeCom counts a
+ * message when it is delivered, so one planned then may still land in this period.
+ */
+function earlierPeriods(rule: GroupMsgRule, at: number): string[] {
+  const ids: string[] = [];
+  for (let back = 1; back <= 31; back++) {
+    const id = receivePeriod(rule, at - back * 86_400_000).id;
+    if (!ids.includes(id) && id !== receivePeriod(rule, at).id) ids.push(id);
+  }
+  return ids;
 }
 
 /** A send job's id as a ledger owner: 10 characters instead of 50-odd, in every field it marks. */

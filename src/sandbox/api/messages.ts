@@ -4,10 +4,27 @@ import { ERR, fail, ok, type ApiContext, type ApiResult, type ApiRoute } from '.
 
 /** Message types whose body is `{content}` and must not be empty. */
 const CONTENT_TYPES = new Set(['text', 'markdown']);
+/** WeCom delivers at most this many bytes of a text or markdown message's content and drops the rest (docs/wecom/api.md, 'App messages'). */
+const CONTENT_MAX_BYTES = 2048;
+
+/** The first `max` UTF-8 bytes of `text`, whole characters only, as WeCom truncates. */
+function truncateBytes(text: string, max: number): string {
+  const encoder = new TextEncoder();
+  if (encoder.encode(text).length <= max) return text;
+  let out = '';
+  let size = 0;
+  for (const ch of text) {
+    size += encoder.encode(ch).length;
+    if (size > max) break;
+    out += ch;
+  }
+  return out;
+}
 
 /**
  * POST message/send: an app message to members (docs/wecom/api.md, 'App messages'). Partial success is
- * errcode 0 with the bad ids in invaliduser; all receivers bad is 81013. The per-member
+ * errcode 0 with the bad ids in invaliduser; all receivers bad is 81013. Text beyond
+ * 2,048 bytes is cut off, as WeCom does (silently). The per-member
  * 30/min cap, which WeCom enforces by silently dropping, is not modelled.
  */
 function messageSend(ctx: ApiContext): ApiResult {
@@ -33,7 +50,8 @@ function messageSend(ctx: ApiContext): ApiResult {
     return fail(ERR.allReceiversInvalid, 'all receivers are invalid or out of the app visibility');
   }
   const msgid = newOpaqueId(40);
-  ctx.state.appMessages.push({ msgid, agentid: agentId, touser: valid, msgtype, body: ctx.body, sent_at: ctx.clock.now() });
+  const delivered = CONTENT_TYPES.has(msgtype) ? { ...ctx.body, [msgtype]: { ...content, content: truncateBytes(str(content, 'content')!, CONTENT_MAX_BYTES) } } : ctx.body;
+  ctx.state.appMessages.push({ msgid, agentid: agentId, touser: valid, msgtype, body: delivered, sent_at: ctx.clock.now() });
   return ok({ invaliduser: invalid.join('|'), invalidparty: parties.join('|'), invalidtag: tags.join('|'), msgid });
 }
 

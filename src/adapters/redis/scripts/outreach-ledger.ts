@@ -8,13 +8,17 @@ export const OUTREACH_LEDGER_LUA = `
   of an item's at once.
 
   Input:
-    KEYS       per item, three: its occasion hash, the day hash, the cap period hash
+    KEYS       per item, three: its occasion hash, the day hash, the cap period hash; then
+               the hashes of the ARGV[9] cap periods before it
     ARGV[1]    mode: 'claim' | 'check' | 'hold' | 'sent' | 'release' | 'release-keep-day'
     ARGV[2]    owner token ('' for check: nobody's marks are its own)
     ARGV[3]    now (seconds): a claim ending before it is free again
     ARGV[4]    until (seconds): when a claim made or held now ends
     ARGV[5]    the cap: places per customer in the period
-    ARGV[6]    occasion hash TTL (s), ARGV[7] day hash TTL (s), ARGV[8] cap hash EXPIREAT (s)
+    ARGV[6]    occasion hash TTL (s), ARGV[7] day hash TTL (s), ARGV[8] cap hash TTL (s; relative, as the caller's clock may not be Redis's)
+    ARGV[9]    how many earlier cap periods to look at: a task still unconfirmed from one of
+               them may be delivered in this one, so its place counts here too (WeCom
+               counts when the rep confirms)
     then per item: customer id, counts ('1': takes a cap place)
 
   A mark is '<owner>' (sent: permanent) or '<owner>~<end, base 36>' (claimed). The cap
@@ -25,7 +29,8 @@ export const OUTREACH_LEDGER_LUA = `
 ]]
 local mode, owner = ARGV[1], ARGV[2]
 local now, untilS, cap = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local occTtl, dayTtl, capAt = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local occTtl, dayTtl, capTtl, earlier = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local items = (#ARGV - 9) / 2
 local claimed = owner .. '~' .. string.lower(string.format('%x', untilS))
 
 local function parse(v)
@@ -56,9 +61,9 @@ local function apply(key, field, v, ttl)
 end
 
 local out = {}
-for i = 1, (#ARGV - 8) / 2 do
+for i = 1, items do
   local occKey, dayKey, capKey = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local id, counts = ARGV[7 + 2 * i], ARGV[8 + 2 * i] == '1'
+  local id, counts = ARGV[8 + 2 * i], ARGV[9 + 2 * i] == '1'
   local occ = redis.call('HGET', occKey, id)
   local day = redis.call('HGET', dayKey, id)
   local capv = counts and redis.call('HGET', capKey, id) or false
@@ -69,13 +74,25 @@ for i = 1, (#ARGV - 8) / 2 do
       if o == owner then mine = e elseif live then entries[#entries + 1] = e end
     end
   end
+  local pending = 0
+  if counts and (mode == 'claim' or mode == 'check') then
+    for k = 1, earlier do
+      local old = redis.call('HGET', KEYS[3 * items + k], id)
+      if old then
+        for e in string.gmatch(old, '%S+') do
+          local o, live = parse(e)
+          if o ~= owner and live and string.find(e, '~', 1, true) then pending = pending + 1 end
+        end
+      end
+    end
+  end
   local verdict = 0
   if mode == 'claim' or mode == 'check' then
     local oo, olive = parse(occ)
     local d, dlive = parse(day)
     if occ and olive and oo ~= owner then verdict = 1
     elseif day and dlive and d ~= owner then verdict = 2
-    elseif counts and not mine and #entries >= cap then verdict = 3 end
+    elseif counts and not mine and #entries + pending >= cap then verdict = 3 end
   end
   out[i] = verdict
   if verdict == 0 and mode ~= 'check' then
@@ -87,7 +104,7 @@ for i = 1, (#ARGV - 8) / 2 do
       if new == false then new = mine end
       if new then entries[#entries + 1] = new end
       if #entries == 0 then redis.call('HDEL', capKey, id) else redis.call('HSET', capKey, id, table.concat(entries, ' ')) end
-      redis.call('EXPIREAT', capKey, capAt)
+      redis.call('EXPIRE', capKey, capTtl)
     end
   end
 end
