@@ -114,8 +114,7 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       // A page boundary that moved while we read can repeat an item: decide each once.
       const items = page.items.filter((i) => !seen.has(`${i.externalUserId}\n${i.occasionKey}`));
       for (const i of items) seen.add(`${i.externalUserId}\n${i.occasionKey}`);
-      const known = (page as { records?: ReadonlyMap<string, ContactRecord> }).records;
-      const records = await Promise.all(items.map((i) => known?.get(i.externalUserId) ?? deps.store.get(i.externalUserId)));
+      const records = await Promise.all(items.map((i) => page.records?.get(i.externalUserId) ?? deps.store.get(i.externalUserId)));
       const claims = new Map<Group, { item: OutreachItem; record: ContactRecord }[]>();
       items.forEach((item, k) => {
         const record = records[k];

@@ -108,7 +108,7 @@ export class FollowUpPlanner implements OutreachPlanner {
     this.deps = deps;
   }
 
-  async page(now: number, cursor: string | null, limit: number): Promise<OutreachPlanPage & { records: Map<string, ContactRecord> }> {
+  async page(now: number, cursor: string | null, limit: number): Promise<OutreachPlanPage> {
     const { policy, timeZone } = this.deps;
     const records = new Map<string, ContactRecord>();
     const none = { items: [], skipped: {}, nextCursor: null, records };
