@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DailySpan } from '../../domain/followups/policy.ts';
 import { byPriority, customerName, givesWay, inQuietHours, quietHoursEnd } from '../../domain/outreach/guards.ts';
-import type { OutreachItem, OutreachKind, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
+import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
 import { personalSkip } from '../../domain/outreach/personal-skip.ts';
 import type { LedgerItem, OutreachLedger } from '../../domain/outreach/ports.ts';
 import type { ContactReads, ContactRecord } from '../../domain/ports.ts';
@@ -86,7 +86,7 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
   const planners = byPriority(deps.planners);
   const groups = new Map<string, Group>();
   const groupOf = (item: OutreachItem): Group => {
-    const personal = item.tier === 'A' && PERSONAL_KINDS.has(item.kind);
+    const personal = isPersonal(item);
     const key = personal ? `${item.kind}\n${item.rep}\n${item.label}` : `${item.kind}\n${item.rep}\n${item.tier}\n${item.text}`;
     let group = groups.get(key);
     if (!group || group.size >= MAX_RECIPIENTS) {
@@ -165,4 +165,14 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
 /** An item as the ledger sees it: 企业群发 counts against the receive cap, a rep's own chat does not. */
 export function ledgerItem(item: Pick<OutreachItem, 'externalUserId' | 'occasionKey'>, counts: boolean): LedgerItem {
   return { externalUserId: item.externalUserId, occasionKey: item.occasionKey, counts };
+}
+
+/** Whether an item goes on its rep's A list (a greeting to an A customer) rather than into a 群发. */
+export function isPersonal(item: Pick<OutreachItem, 'kind' | 'tier'>): boolean {
+  return item.tier === 'A' && PERSONAL_KINDS.has(item.kind);
+}
+
+/** The ledger's read-only verdicts for whole items, as claiming would decide at `now` (the preview's guard check). */
+export function outreachGuardCheck(ledger: Pick<OutreachLedger, 'check'>): OutreachGuardCheck {
+  return { check: (items, now) => ledger.check(items.map((i) => ledgerItem(i, !isPersonal(i))), now) };
 }
