@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { settleTiers } from '../src/domain/contacts/settle-tiers.ts';
 import { DAY_MS } from '../src/domain/tiers/policy.ts';
 import type { CallbackJobData } from '../src/jobs/callbacks/job.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME } from '../src/jobs/followups/job.ts';
+import { OUTREACH_PLAN_JOB_NAME } from '../src/jobs/outreach/job.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startBenchRedis } from './lib/bench-redis.ts';
 import { detectPinning, pinPid, runScenario } from './lib/procs.ts';
@@ -19,7 +19,7 @@ import { startBenchFenji, type BenchFenji } from './lib/welcome-fenji.ts';
 export const WELCOME_OPTIONS = [
   { name: 'adds', default: 200, help: 'adds (each with a WelcomeCode) per phase', min: 10 },
   { name: 'gapMs', default: 40, help: 'ms between two adds', min: 0 },
-  { name: 'reps', default: 1000, help: 'reps in the campaign (one followups.send each)', min: 1 },
+  { name: 'reps', default: 1000, help: 'reps in the campaign (one outreach.send each)', min: 1 },
   { name: 'customers', default: 5000, help: 'customers in the campaign (one tier.tag each; spread over the reps)', min: 1 },
   { name: 'apiLatencyMs', default: 30, help: 'sandbox latency on every WeCom call', min: 0 },
 ] as const satisfies readonly OptionSpec[];
@@ -128,16 +128,16 @@ async function startCampaign({ container, sandbox }: BenchFenji, reps: string[],
   }
   const started = performance.now();
   await settleTiers(container.contacts, ids, addedAt);
-  await container.queues.followups.add(FOLLOWUPS_PLAN_JOB_NAME, {}, { jobId: 'bench-plan' });
-  while ((await container.queues.followups.getJobState('bench-plan')) !== 'completed') await sleep(20);
+  await container.queues.outreach.add(OUTREACH_PLAN_JOB_NAME, {}, { jobId: 'bench-plan' });
+  while ((await container.queues.outreach.getJobState('bench-plan')) !== 'completed') await sleep(20);
   return { sends: Math.min(reps.length, customers), tags: customers, queuedS: (performance.now() - started) / 1000 };
 }
 
 /** Campaign jobs waiting or running (read-backs waiting for their check, delayed, do not count). */
 async function campaignLeft({ container }: BenchFenji): Promise<{ followups: number; tierTags: number }> {
-  const left = async (q: (typeof container.queues)['followups']) => {
+  const left = async (q: (typeof container.queues)['outreachSends']) => {
     const c = await q.getJobCounts('waiting', 'active', 'prioritized');
     return Object.values(c).reduce((a, b) => a + b, 0);
   };
-  return { followups: await left(container.queues.followups), tierTags: await left(container.queues.wecomOutbound) };
+  return { followups: await left(container.queues.outreachSends), tierTags: await left(container.queues.wecomOutbound) };
 }

@@ -9,7 +9,9 @@ import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts
 import { RedisValueBatches } from './adapters/redis/contact-store/value-batches.ts';
 import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
 import { RedisFollowUpIndex } from './adapters/redis/follow-up-index.ts';
-import { RedisFollowUpLedger } from './adapters/redis/follow-up-ledger.ts';
+import { RedisDryRunLog } from './adapters/redis/dry-run-log.ts';
+import { RedisLegacyFollowUpClaims } from './adapters/redis/legacy-follow-up-claims.ts';
+import { RedisOutreachLedger } from './adapters/redis/outreach-ledger.ts';
 import { RedisSyncSeen } from './adapters/redis/sync-seen.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
@@ -23,7 +25,11 @@ import type { TierChangesListener } from './domain/ports.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
-import type { FollowUpJobDeps } from './jobs/followups/worker.ts';
+import { FollowUpPlanner } from './domain/outreach/planners/follow-up.ts';
+import type { OutreachPlanner } from './domain/outreach/outreach.ts';
+import { greetingPlanners } from './adapters/redis/greeting-planners.ts';
+import { groupMsgLimiter } from './jobs/outreach/limiter.ts';
+import type { OutreachJobDeps } from './jobs/outreach/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
 import { BOT_COMMAND_JOB_NAME, BOT_COMMAND_JOB_OPTIONS } from './jobs/bot/job.ts';
 import { BOT_COMMANDS } from './domain/bot/commands/all.ts';
@@ -63,8 +69,10 @@ export interface Container {
   contactSync: Omit<ContactSyncDeps, 'log'>;
   /** What value.score-all jobs (nightly, npm run value) score with. */
   valueScoring: ValueJobDeps;
-  /** What followups.plan and followups.send jobs plan, send and record with. */
-  followUps: FollowUpJobDeps;
+  /** What the outreach jobs plan (every kind's planner), guard, send and record with. */
+  outreach: OutreachJobDeps;
+  /** What dry runs recorded (FENJI_DRY_RUN=1; null otherwise). */
+  dryRunLog: RedisDryRunLog | null;
   startWorkers(): Worker[];
   close(): Promise<void>;
 }
@@ -103,22 +111,40 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   };
   const contactSync = { api: wecom, contacts, seen: new RedisSyncSeen(producer, keys), clock };
   const valueScoring: ValueJobDeps = { batches: new RedisValueBatches({ redis: producer, keys }), policy: policies.value, clock };
-  const followUps: FollowUpJobDeps = {
-    index: new RedisFollowUpIndex({ redis: producer, keys }),
+  const followUpIndex = new RedisFollowUpIndex({ redis: producer, keys });
+  const legacyClaims = new RedisLegacyFollowUpClaims({ redis: producer, keys, clock });
+  const { dryRun, groupMsgRule } = config.outreach;
+  // A dry run marks a ledger of its own, so turning it off later sends normally.
+  const ledgerKeys = dryRun ? new RedisKeys(`${config.redis.keyPrefix}:dry`) : keys;
+  const dryRunLog = dryRun ? new RedisDryRunLog({ redis: producer, keys, log: log.child({ component: 'outreach' }) }) : null;
+  // Every kind of automated message, one planner each (any order: the pipeline runs them by priority).
+  const planners: OutreachPlanner[] = [
+    new FollowUpPlanner({ index: followUpIndex, store, legacy: legacyClaims, policy: policies.followUps, timeZone: config.timezone }),
+    ...greetingPlanners({ redis: producer, keys, store, occasions: occasions.occasions, timeZone: config.timezone }),
+  ];
+  const outreach: OutreachJobDeps = {
+    planners,
+    // Indexes a planner reads, built once for contacts stored before they existed.
+    prepare: async () => {
+      const indexed = await followUpIndex.backfillOnce();
+      for (const planner of planners) await planner.prepare?.();
+      return indexed;
+    },
     store,
-    ledger: new RedisFollowUpLedger({ redis: producer, keys }),
+    ledger: new RedisOutreachLedger({ redis: producer, keys: ledgerKeys, timeZone: config.timezone, rule: groupMsgRule, clock }),
     api: wecom,
     contacts,
     policy: policies.followUps,
     timeZone: config.timezone,
     clock,
+    ...(dryRunLog ? { dryRun: dryRunLog } : {}),
   };
 
   const closers: (() => Promise<unknown>)[] = [];
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, occasions, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, followUps,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, occasions, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, outreach, dryRunLog,
     startWorkers() {
       const connection = createRedis(config.redis.url, 'worker', log);
       workerRedis = connection;
@@ -147,7 +173,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         },
         contactSync,
         value: valueScoring,
-        followUps: { queue: queues.followups, followUps },
+        outreach: { queue: queues.outreach, sendQueue: queues.outreachSends, outreach, legacy: { ledger: legacyClaims.asLedger(), called: (jobId) => legacyClaims.called(jobId) } },
         welcome: { api: wecom, texts: occasions.occasions.welcome, clock, metrics },
         bot: {
           bot: {
@@ -160,7 +186,10 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
           },
           send: { outbox: new RedisBotOutbox(producer, keys), api: wecom, clock },
         },
-      }, { connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }) });
+      }, {
+        connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }),
+        limiters: { [queues.outreachSends.name as 'outreach-sends']: groupMsgLimiter(config.outreach.groupMsgPerMinute) },
+      });
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

@@ -28,6 +28,8 @@ export interface Config {
   tiersFile: string;
   /** Absolute path of the occasions file (FENJI_OCCASIONS_FILE, or occasions.jsonc beside the tier rules). */
   occasionsFile: string;
+  /** Outreach: the corp's receive rule, the add_msg_template quota a minute, and whether this is a dry run. */
+  outreach: { groupMsgRule: 'month' | 'week' | 'day'; groupMsgPerMinute: number; dryRun: boolean };
   /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE or SANDBOX_URL points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
@@ -125,6 +127,7 @@ export function loadConfig(
     occasionsFile: e.FENJI_OCCASIONS_FILE
       ? path.resolve(cwd, e.FENJI_OCCASIONS_FILE)
       : path.join(path.dirname(path.resolve(cwd, e.FENJI_TIERS_FILE)), 'occasions.jsonc'),
+    outreach: { groupMsgRule: e.FENJI_GROUPMSG_RULE, groupMsgPerMinute: e.FENJI_GROUPMSG_PER_MINUTE, dryRun: e.FENJI_DRY_RUN === '1' },
     sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined && e.SANDBOX_URL === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
     bot: { managers: e.FENJI_MANAGERS ?? [], commandsPerMinute: e.FENJI_BOT_COMMANDS_PER_MINUTE },

@@ -69,6 +69,12 @@ export const envSchema = z.object({
   FENJI_TIERS_FILE: z.string().min(1).default('config/tiers.jsonc'),
   /** The commented occasions (greeting texts and hours); unset = occasions.jsonc beside the tier rules. */
   FENJI_OCCASIONS_FILE: z.string().min(1).optional(),
+  /** The corp's 企业群发 receive rule (群发助手 → 设置群发规则), mirrored so Fenji never plans what WeCom would refuse. */
+  FENJI_GROUPMSG_RULE: z.enum(['month', 'week', 'day'], { error: 'must be month (WeCom\'s default: days-in-month a month), week (7 a week) or day (1 a day)' }).default('month'),
+  /** add_msg_template calls a minute the corp may make (WeCom: 10,000 per API path); sends are paced under it. */
+  FENJI_GROUPMSG_PER_MINUTE: intFromString(30, 10_000).default(10_000),
+  /** 1: every planner and guard runs, sends are recorded instead of made (a ledger of their own). */
+  FENJI_DRY_RUN: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
   SANDBOX_PORT: intFromString(0, 65_535).default(4100),
   /**
    * A sandbox run as its own service (`npm run sandbox -- serve`, compose's `sandbox`), for

@@ -14,6 +14,8 @@ export interface QueueWorkerBase {
   log: Logger;
   /** Local concurrency of a queue whose policy leaves it to the configuration (callbacks). */
   concurrency?: number;
+  /** Limiters of queues whose policy leaves them to the configuration (outreach-sends). */
+  limiters?: Partial<Record<QueueName, { max: number; duration: number }>>;
 }
 
 /**
@@ -28,6 +30,7 @@ export function createQueueWorker(queue: QueueName, handlers: Readonly<Record<st
     if (JOBS[name]?.queue !== queue) throw new Error(`job ${name} is not registered on queue ${queue} (src/jobs/registry.ts)`);
   }
   const policy = QUEUES[queue];
+  const limiter = policy.limiter === 'configured' ? base.limiters?.[queue] : policy.limiter;
   const worker = new Worker(
     queue,
     async (job: Job, token?: string) => {
@@ -40,7 +43,7 @@ export function createQueueWorker(queue: QueueName, handlers: Readonly<Record<st
       connection: base.connection,
       prefix: base.prefix,
       concurrency: policy.concurrency === 'configured' ? base.concurrency ?? 1 : policy.concurrency,
-      ...(policy.limiter ? { limiter: policy.limiter } : {}),
+      ...(limiter ? { limiter } : {}),
       autorun: false,
     },
   );

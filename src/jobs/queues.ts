@@ -15,7 +15,11 @@ export const QUEUE_NAMES = {
   contacts: 'contacts',
   /** Value scoring of every contact (nightly or on demand), one run at a time (global concurrency 1). */
   value: 'value',
-  /** Follow-up pushes: the planning run and the add_msg_template tasks it creates (jobs/followups/). */
+  /** Outreach (jobs/outreach/): the planning run, the read-backs and the reps' A lists. */
+  outreach: 'outreach',
+  /** Outreach's add_msg_template sends, alone under the limiter sized from FENJI_GROUPMSG_PER_MINUTE. */
+  outreachSends: 'outreach-sends',
+  /** The old follow-up queue: jobs queued before the outreach pipeline are finished there (jobs/outreach/legacy.ts). */
   followups: 'followups',
   /**
    * Welcome messages, one per add with a WelcomeCode, each due within 20 s: their own lane,

@@ -7,10 +7,12 @@ import type { ContactSyncDeps } from './contacts-sync/deps.ts';
 import { CONTACT_SYNC_CRON, CONTACT_SYNC_JOB_NAME, CONTACT_SYNC_JOB_OPTIONS } from './contacts-sync/job.ts';
 import { contactSyncJobHandler } from './contacts-sync/worker.ts';
 import {
-  FOLLOWUP_RESULT_JOB_OPTIONS, FOLLOWUP_SEND_JOB_OPTIONS, FOLLOWUPS_CONCURRENCY, FOLLOWUPS_PLAN_EVERY_MS, FOLLOWUPS_PLAN_JOB_NAME,
-  FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME,
-} from './followups/job.ts';
-import { followUpJobHandlers, type FollowUpQueueDeps } from './followups/worker.ts';
+  FOLLOWUPS_PLAN_JOB_NAME, FOLLOWUPS_RESULT_JOB_NAME, FOLLOWUPS_SEND_JOB_NAME, OUTREACH_CONCURRENCY, OUTREACH_NOTIFY_JOB_NAME,
+  OUTREACH_PLAN_EVERY_MS, OUTREACH_PLAN_JOB_NAME, OUTREACH_RESULT_JOB_NAME, OUTREACH_RESULT_JOB_OPTIONS, OUTREACH_SEND_CONCURRENCY,
+  OUTREACH_SEND_JOB_NAME, OUTREACH_SEND_JOB_OPTIONS,
+} from './outreach/job.ts';
+import { legacyFollowUpHandlers, type LegacyFollowUpDeps } from './outreach/legacy.ts';
+import { outreachJobHandlers, type OutreachQueueDeps } from './outreach/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './kf/job.ts';
 import { kfSyncJobHandler } from './kf/kf-sync-job.ts';
 import type { KfSyncDeps } from './kf/sync-kf-messages.ts';
@@ -40,8 +42,8 @@ export interface QueuePolicy {
   concurrency: number | 'configured';
   /** Jobs at once across the deployment (BullMQ's global concurrency, kept in Redis). */
   globalConcurrency?: number;
-  /** Jobs started per `duration` ms across the deployment. */
-  limiter?: { max: number; duration: number };
+  /** Jobs started per `duration` ms across the deployment; 'configured' = the worker base's limiter for this queue (from config). */
+  limiter?: { max: number; duration: number } | 'configured';
   /** What the worker logs when a job fails (worker-logging.ts). */
   failureMessages?: { final: string; retry: string };
 }
@@ -64,7 +66,10 @@ export const QUEUES: Readonly<Record<QueueName, QueuePolicy>> = {
     concurrency: 1, globalConcurrency: 1,
     failureMessages: { final: 'value scoring failed for good', retry: 'value scoring failed, will start over' },
   },
-  [QUEUE_NAMES.followups]: { concurrency: FOLLOWUPS_CONCURRENCY, globalConcurrency: FOLLOWUPS_CONCURRENCY },
+  [QUEUE_NAMES.outreach]: { concurrency: OUTREACH_CONCURRENCY, globalConcurrency: OUTREACH_CONCURRENCY },
+  // Sized from FENJI_GROUPMSG_PER_MINUTE (jobs/outreach/limiter.ts).
+  [QUEUE_NAMES.outreachSends]: { concurrency: OUTREACH_SEND_CONCURRENCY, globalConcurrency: OUTREACH_SEND_CONCURRENCY, limiter: 'configured' },
+  [QUEUE_NAMES.followups]: { concurrency: 1, globalConcurrency: 2 },
   // Its own workers: a welcome waits for no other queue's jobs, only for other welcomes.
   [QUEUE_NAMES.welcome]: {
     concurrency: WELCOME_CONCURRENCY,
@@ -82,7 +87,7 @@ export interface JobContext {
   tiers: TierJobsDeps;
   contactSync: Omit<ContactSyncDeps, 'log'>;
   value: ValueJobDeps;
-  followUps: FollowUpQueueDeps;
+  outreach: OutreachQueueDeps & { legacy: LegacyFollowUpDeps };
   welcome: WelcomeJobDeps;
   bot: BotJobDeps;
 }
@@ -118,11 +123,19 @@ export const JOBS: Readonly<Record<string, JobEntry>> = {
     handler: (c) => contactSyncJobHandler(c.contactSync),
   },
   [VALUE_JOB_NAME]: { queue: QUEUE_NAMES.value, options: VALUE_JOB_OPTIONS, schedule: { id: 'value-nightly', pattern: VALUE_CRON, data: { trigger: 'nightly' } }, handler: (c) => valueJobHandler(c.value) },
-  // The planning run does nothing outside the send window, so its schedule need not know the window.
-  [FOLLOWUPS_PLAN_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'followups-plan', every: FOLLOWUPS_PLAN_EVERY_MS }, handler: (c) => followUpJobHandlers(c.followUps).plan },
-  [FOLLOWUPS_SEND_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_SEND_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).send },
+  // Each planner knows its own hour; the run does nothing in quiet hours.
+  [OUTREACH_PLAN_JOB_NAME]: {
+    queue: QUEUE_NAMES.outreach, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'outreach-plan', every: OUTREACH_PLAN_EVERY_MS },
+    handler: (c) => outreachJobHandlers(c.outreach).plan,
+  },
+  [OUTREACH_SEND_JOB_NAME]: { queue: QUEUE_NAMES.outreachSends, options: OUTREACH_SEND_JOB_OPTIONS, handler: (c) => outreachJobHandlers(c.outreach).send },
+  [OUTREACH_NOTIFY_JOB_NAME]: { queue: QUEUE_NAMES.outreach, options: OUTREACH_SEND_JOB_OPTIONS, handler: (c) => outreachJobHandlers(c.outreach).notify },
+  [OUTREACH_RESULT_JOB_NAME]: { queue: QUEUE_NAMES.outreach, options: OUTREACH_RESULT_JOB_OPTIONS, handler: (c) => outreachJobHandlers(c.outreach).result },
+  // The old queue's jobs, finished after an upgrade (jobs/outreach/legacy.ts); no schedule, so the old one is removed.
+  [FOLLOWUPS_PLAN_JOB_NAME]: { queue: QUEUE_NAMES.followups, handler: (c) => legacyFollowUpHandlers(c.outreach.outreach, c.outreach.legacy).plan },
+  [FOLLOWUPS_SEND_JOB_NAME]: { queue: QUEUE_NAMES.followups, handler: (c) => legacyFollowUpHandlers(c.outreach.outreach, c.outreach.legacy).send },
+  [FOLLOWUPS_RESULT_JOB_NAME]: { queue: QUEUE_NAMES.followups, handler: (c) => legacyFollowUpHandlers(c.outreach.outreach, c.outreach.legacy).result },
   [BOT_COMMAND_JOB_NAME]: { queue: QUEUE_NAMES.bot, options: BOT_COMMAND_JOB_OPTIONS, handler: (c) => botCommandJobHandler(c.bot) },
-  [FOLLOWUPS_RESULT_JOB_NAME]: { queue: QUEUE_NAMES.followups, options: FOLLOWUP_RESULT_JOB_OPTIONS, handler: (c) => followUpJobHandlers(c.followUps).result },
   // Queued by the callback intake itself (web role), not by the callback job: see ingress/callback-intake.ts.
   [WELCOME_JOB_NAME]: { queue: QUEUE_NAMES.welcome, options: WELCOME_JOB_OPTIONS, handler: (c) => welcomeJobHandler(c.welcome) },
 };

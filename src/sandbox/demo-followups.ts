@@ -1,12 +1,12 @@
 import { CliError, type CliContext } from '../cli/run-cli.ts';
-import { planFollowUp } from '../domain/followups/plan-follow-up.ts';
+import { planFollowUp } from '../domain/outreach/planners/follow-up.ts';
 import type { ContactRecord } from '../domain/ports.ts';
 import { TIER_LABELS } from '../domain/tiers/policy.ts';
-import { readFollowUpResults } from '../jobs/followups/follow-up-results.ts';
-import { planFollowUps } from '../jobs/followups/plan-follow-ups.ts';
-import { sendFollowUp } from '../jobs/followups/send-follow-up.ts';
-import { pushRecorder } from '../jobs/followups/worker.ts';
-import type { FollowUpResultJobData, FollowUpSendJobData } from '../jobs/followups/job.ts';
+import { readOutreachResults } from '../jobs/outreach/read-results.ts';
+import { planOutreach } from '../jobs/outreach/plan-outreach.ts';
+import { sendOutreach } from '../jobs/outreach/send-outreach.ts';
+import { pushRecorder } from '../jobs/outreach/worker.ts';
+import type { OutreachResultJobData, OutreachSendJobData } from '../jobs/outreach/job.ts';
 import type { Clock } from '../shared/clock.ts';
 import { callControl } from './client.ts';
 import type { StateSnapshot } from './snapshot.ts';
@@ -35,8 +35,10 @@ export async function followUpsDemo({ config, container, log }: CliContext): Pro
   const ids = state.relations.filter((r) => r.userid === REP).map((r) => r.external_userid);
   if (ids.length === 0) throw new CliError('张伟还没有客户 张伟 has no customers yet: run npm run sandbox -- demo first');
   const names = new Map(state.contacts.map((c) => [c.external_userid, c.name]));
-  const { followUps } = container;
-  const { policy } = followUps;
+  const { outreach } = container;
+  const policy = container.policies.followUps;
+  // The follow-up planner alone: the demo plays follow-ups, whatever else is due.
+  const followUps = { ...outreach, planners: outreach.planners.filter((p) => p.kind === 'followup') };
   const tz = config.timezone;
   const at = (ms: number) => formatTime(ms, tz);
 
@@ -60,12 +62,13 @@ export async function followUpsDemo({ config, container, log }: CliContext): Pro
   const demoClock: Clock = { now: () => demoNow };
   console.log(`[2/4] 演示时钟 demo clock → ${at(demoNow)}: 人人到期且在发送窗口内 everyone due, inside the send window (Fenji's own schedule is untouched)`);
   const runId = `demo-followups-${now}`;
-  const sends: { jobId: string; data: FollowUpSendJobData }[] = [];
-  const stats = await planFollowUps({ ...followUps, clock: demoClock, sends: { exists: async () => false, add: async (jobId, data) => void sends.push({ jobId, data }) } }, runId);
-  const reads: FollowUpResultJobData[] = [];
+  const sends: { jobId: string; data: OutreachSendJobData }[] = [];
+  const jobs = { exists: async () => false, send: async (jobId: string, data: OutreachSendJobData) => void sends.push({ jobId, data }), notify: async () => undefined };
+  const stats = await planOutreach({ ...followUps, clock: demoClock, jobs, quietHours: policy.quietHours }, runId);
+  const reads: OutreachResultJobData[] = [];
   const recordPushes = pushRecorder(followUps.contacts);
   for (const { jobId, data } of sends) {
-    const result = await sendFollowUp({ ...followUps, clock: demoClock, recordPushes, results: { add: async (_id, read) => void reads.push(read) }, log }, jobId, data);
+    const result = await sendOutreach({ ...followUps, clock: demoClock, recordPushes, results: { add: async (_id, read) => void reads.push(read) }, log }, jobId, data);
     const to = data.externalUserIds.map((id) => names.get(id) ?? id).join('、');
     console.log(`      企业群发任务 mass-message task ${result.status === 'sent' ? (result.msgid ?? '?') : result.status}: ${REP} → ${to} (${data.tier} ${TIER_LABELS[data.tier]}): "${policy.tiers[data.tier].text}"`);
   }
@@ -79,7 +82,7 @@ export async function followUpsDemo({ config, container, log }: CliContext): Pro
 
   // [4] Fenji reads back who got it (get_groupmsg_send_result), on the real clock.
   const realClock: Clock = { now: () => Date.now() };
-  for (const read of reads) await readFollowUpResults({ ...followUps, clock: realClock, recordPushes }, read);
+  for (const read of reads) await readOutreachResults({ ...followUps, clock: realClock, recordPushes }, read);
   console.log('[4/4] Fenji 记录 recorded (get_groupmsg_send_result → 推送互动 push interaction at send_time):');
   for (const id of sends.flatMap((s) => s.data.externalUserIds)) {
     const record = await followUps.store.get(id);

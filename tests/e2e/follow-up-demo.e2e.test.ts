@@ -58,8 +58,8 @@ describe('npm run sandbox -- demo followups', () => {
     }
     expect(story.output).toContain('推送已记录 push recorded');
     expect(story.output).toContain(testPolicies.followUps.tiers.B.text);
-    // Fenji's own schedule runs on: the demo queued nothing on its follow-up queue.
-    expect(fenji.logs.filter((l) => l['msg'] === 'follow-up task done')).toEqual([]);
+    // Fenji's own schedule runs on: the demo queued nothing on its outreach queues.
+    expect(fenji.logs.filter((l) => l['msg'] === 'outreach task done')).toEqual([]);
   });
 
   it('refuses in WeCom mode, in one line', async () => {

@@ -1,17 +1,17 @@
 import type { Job, Queue } from 'bullmq';
-import { FOLLOWUPS_RESULT_JOB_NAME, type FollowUpResultJobData } from '../../src/jobs/followups/job.ts';
+import { OUTREACH_RESULT_JOB_NAME, type OutreachResultJobData } from '../../src/jobs/outreach/job.ts';
 import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
 
 /**
- * Follow-up read-backs (followups.result) wait hours between checks as delayed BullMQ
+ * Outreach read-backs (outreach.result) wait hours between checks as delayed BullMQ
  * jobs, in real time; tests move a fake clock instead. These helpers run the checks due
  * by that clock, and let "the queues are idle" ignore checks waiting for a later one.
  */
 
-/** Read-backs waiting for their next check (delayed on the followups queue). */
-export async function waitingResultChecks(queue: Queue): Promise<Job<FollowUpResultJobData>[]> {
-  const delayed = (await queue.getDelayed()) as Job<FollowUpResultJobData>[];
-  return delayed.filter((job) => job.name === FOLLOWUPS_RESULT_JOB_NAME);
+/** Read-backs waiting for their next check (delayed on the outreach queue). */
+export async function waitingResultChecks(queue: Queue): Promise<Job<OutreachResultJobData>[]> {
+  const delayed = (await queue.getDelayed()) as Job<OutreachResultJobData>[];
+  return delayed.filter((job) => job.name === OUTREACH_RESULT_JOB_NAME);
 }
 
 /** Promotes the read-backs due by `now` (the fake clock), whatever their BullMQ delay; returns how many. */
@@ -24,6 +24,6 @@ export async function promoteDueResultChecks(queue: Queue, now: number): Promise
 /** Jobs waiting, running or delayed on `queue`, but read-backs waiting for a later check. */
 export async function busyJobs(queue: Queue): Promise<Record<string, number>> {
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-  if (queue.name === QUEUE_NAMES.followups) counts['delayed'] = Math.max(0, (counts['delayed'] ?? 0) - (await waitingResultChecks(queue)).length);
+  if (queue.name === QUEUE_NAMES.outreach) counts['delayed'] = Math.max(0, (counts['delayed'] ?? 0) - (await waitingResultChecks(queue)).length);
   return counts;
 }

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { createApp } from '../../src/http/app.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/followups/job.ts';
+import { OUTREACH_PLAN_JOB_NAME } from '../../src/jobs/outreach/job.ts';
 import { TIERS_DUE_JOB_NAME } from '../../src/jobs/tiers/job.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import type { Clock } from '../../src/shared/clock.ts';
@@ -49,9 +49,9 @@ export interface InProcessFenji {
   settled(options?: { skip?: string[]; timeoutMs?: number }): Promise<void>;
   /** Runs one due re-evaluation job (what the every-minute scheduler does) and waits for everything it caused. */
   runDueJob(): Promise<void>;
-  /** Runs one follow-up planning job (what the 15-minute scheduler does) and waits for the sends it queued. */
+  /** Runs one outreach planning job (what the 15-minute scheduler does) and waits for the sends it queued. */
   runFollowUpPlan(): Promise<void>;
-  /** Runs the follow-up read-backs (followups.result) due by the fake clock, whatever their BullMQ delay, and waits for them. */
+  /** Runs the outreach read-backs (outreach.result) due by the fake clock, whatever their BullMQ delay, and waits for them. */
   runFollowUpResults(): Promise<void>;
   close(): Promise<void>;
 }
@@ -117,11 +117,11 @@ export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?
       await settled();
     },
     async runFollowUpPlan() {
-      await container.queues.followups.add(FOLLOWUPS_PLAN_JOB_NAME, {});
+      await container.queues.outreach.add(OUTREACH_PLAN_JOB_NAME, {});
       await settled();
     },
     async runFollowUpResults() {
-      await promoteDueResultChecks(container.queues.followups, clock.now());
+      await promoteDueResultChecks(container.queues.outreach, clock.now());
       await settled();
     },
     async close() {

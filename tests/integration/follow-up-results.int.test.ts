@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
-import { followUpResultJobId } from '../../src/jobs/followups/follow-up-results.ts';
+import { outreachResultJobId } from '../../src/jobs/outreach/read-results.ts';
 import { waitingResultChecks } from '../helpers/follow-up-results.ts';
 import { createFollowUpWorld, HOUR, T0, task, type FollowUpWorld } from './follow-ups.fixture.ts';
 
@@ -22,7 +22,7 @@ describe('follow-up read-back: pushes recorded when the rep confirms (sandbox, r
     expect(w.templates()).toEqual([task('zhangwei', [...ids].sort(), 'C')]);
     return [...w.sandbox.state.msgTemplates.values()].at(-1)!.msgid;
   }
-  const state = async (msgid: string) => (await w.queue.getJob(followUpResultJobId(msgid, 'zhangwei')))?.getState();
+  const state = async (msgid: string) => (await w.queue.getJob(outreachResultJobId(msgid, 'zhangwei')))?.getState();
 
   it('no push when the task is created; the rep confirms hours later and the push counts from then', async () => {
     const msgid = await createTask(['wmA', 'wmB']);
@@ -41,8 +41,7 @@ describe('follow-up read-back: pushes recorded when the rep confirms (sandbox, r
     for (const id of ['wmA', 'wmB']) expect(await w.pushes(id)).toEqual([confirmedAt]);
     expect(await state(msgid)).toBe('completed');
     expect(await waitingResultChecks(w.queue)).toEqual([]);
-    // The claims are freed and the cadence counts from the confirmation: due again on day 14, not before.
-    expect(await w.redis.exists(w.keys.followUpClaim('wmA'))).toBe(0);
+    // The occasion is marked sent and the cadence counts from the confirmation: due again on day 14, not before.
     w.clock.set(T0 + 13 * DAY_MS + HOUR);
     await w.plan();
     expect(w.templates()).toHaveLength(1);
@@ -65,7 +64,7 @@ describe('follow-up read-back: pushes recorded when the rep confirms (sandbox, r
     w.clock.set(CREATED + w.followUps.policy.confirmWithinDays * DAY_MS);
     await w.readBack();
     expect(await state(msgid)).toBe('completed');
-    expect((await w.queue.getJob(followUpResultJobId(msgid, 'zhangwei')))!.returnvalue).toEqual({ status: 'done', pushed: 0, failed: 0, gaveUp: 1 });
+    expect((await w.queue.getJob(outreachResultJobId(msgid, 'zhangwei')))!.returnvalue).toEqual({ status: 'done', pushed: 0, failed: 0, gaveUp: 1 });
     expect(await w.pushes('wmNever')).toEqual([]);
     // The unsent part was cancelled in WeCom: the rep confirming it now sends nothing.
     expect(w.sandbox.calls.list({ path: 'externalcontact/cancel_groupmsg_send', errcode: 0 }).map((c) => c.body)).toEqual([{ msgid }]);
@@ -74,7 +73,7 @@ describe('follow-up read-back: pushes recorded when the rep confirms (sandbox, r
     expect(w.templates()).toEqual([task('zhangwei', ['wmNever'], 'C'), task('zhangwei', ['wmNever'], 'C')]);
   });
 
-  it('a customer who is no longer a friend when the rep confirms: no push, left alone for a day', async () => {
+  it('a customer who is no longer a friend when the rep confirms: no push, left alone for the rest of the day', async () => {
     const msgid = await createTask(['wmStays', 'wmGone']);
     await w.sandbox.simulate.customerDeletesRep({ userid: 'zhangwei', external_userid: 'wmGone' });
     w.clock.set(CREATED + 2 * HOUR);
@@ -82,9 +81,9 @@ describe('follow-up read-back: pushes recorded when the rep confirms (sandbox, r
     await w.readBack();
     expect(await w.pushes('wmStays')).toEqual([CREATED + 2 * HOUR]);
     expect(await w.pushes('wmGone')).toEqual([]);
-    const ttl = await w.redis.pttl(w.keys.followUpClaim('wmGone'));
-    expect(ttl).toBeGreaterThan(DAY_MS - 60_000);
-    expect(ttl).toBeLessThanOrEqual(DAY_MS);
     expect(await state(msgid)).toBe('completed');
+    // Its day stays taken (day_taken), its occasion is free again: tried the next day.
+    expect(await w.outreach.ledger.check([{ externalUserId: 'wmGone', occasionKey: 'followup:2026-01-12', counts: true }], CREATED)).toEqual(['day_taken']);
+    expect(await w.outreach.ledger.check([{ externalUserId: 'wmGone', occasionKey: 'followup:2026-01-12', counts: true }], CREATED + DAY_MS)).toEqual(['ok']);
   });
 });

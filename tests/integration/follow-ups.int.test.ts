@@ -2,11 +2,9 @@ import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
-import { planFollowUps } from '../../src/jobs/followups/plan-follow-ups.ts';
-import { sendQueue } from '../../src/jobs/followups/worker.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/followups/job.ts';
+import { planOutreach } from '../../src/jobs/outreach/plan-outreach.ts';
+import { OUTREACH_PLAN_EVERY_MS, OUTREACH_PLAN_JOB_NAME } from '../../src/jobs/outreach/job.ts';
 import { QUEUE_NAMES } from '../../src/jobs/queues.ts';
-import { FOLLOWUPS_PLAN_EVERY_MS } from '../../src/jobs/followups/job.ts';
 import { syncQueueSchedules } from '../../src/jobs/scheduler.ts';
 import { createFollowUpWorld, HOUR, T0, task, TEMPLATE_PATH, type FollowUpWorld, type TemplateCall } from './follow-ups.fixture.ts';
 
@@ -84,12 +82,12 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
     await customer('wmStays', 'zhangwei');
     await customer('wmLeaves', 'zhangwei');
     w.clock.set(T0 + 7 * DAY_MS + HOUR);
-    await w.worker.pause();
-    const stats = await planFollowUps({ ...w.followUps, sends: sendQueue(w.queue) }, 'run-1');
-    expect(stats).toMatchObject({ due: 2, sends: 1, recipients: 2 });
+    await w.pause();
+    const stats = await planOutreach(w.planDeps(), 'run-1');
+    expect(stats).toMatchObject({ kinds: { followup: { due: 2, claimed: 2 } }, sends: 1, recipients: 2 });
     await w.store.applyRelationFacts('wmLeaves', [{ userId: 'zhangwei', status: 'removed_by_customer', at: w.clock.now() }]);
     await w.store.setCustomerLeft('wmLeaves', true);
-    await w.worker.resume();
+    w.resume();
     await w.idle();
     expect(templates()).toEqual([task('zhangwei', ['wmStays'], 'C')]);
     expect(await pushes('wmLeaves')).toEqual([]);
@@ -99,15 +97,15 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
     for (const id of ['wmP1', 'wmP2']) await customer(id, 'zhangwei');
     await customer('wmP3', 'lina');
     w.clock.set(T0 + 7 * DAY_MS + HOUR);
-    await w.worker.pause();
-    const deps = { ...w.followUps, sends: sendQueue(w.queue) };
-    const runs = await Promise.all([planFollowUps(deps, 'run-1'), planFollowUps(deps, 'run-2')]);
+    await w.pause();
+    const deps = w.planDeps();
+    const runs = await Promise.all([planOutreach(deps, 'run-1'), planOutreach(deps, 'run-2')]);
     expect(runs.reduce((n, r) => n + r.recipients, 0)).toBe(3);
-    expect(runs.reduce((n, r) => n + r.claimedElsewhere, 0)).toBe(3);
+    expect(runs.reduce((n, r) => n + (r.kinds.followup!.skipped.already_sent ?? 0), 0)).toBe(3);
     // A retry of a run finds its sends already queued (same ids) and queues nothing.
-    expect(await planFollowUps(deps, 'run-1')).toMatchObject({ due: 3, sends: 0 });
-    expect(await planFollowUps(deps, 'run-2')).toMatchObject({ due: 3, sends: 0 });
-    await w.worker.resume();
+    expect(await planOutreach(deps, 'run-1')).toMatchObject({ kinds: { followup: { due: 3 } }, sends: 0 });
+    expect(await planOutreach(deps, 'run-2')).toMatchObject({ kinds: { followup: { due: 3 } }, sends: 0 });
+    w.resume();
     await w.idle();
     const recipients = templates().flatMap((t) => t.external_userid).sort();
     expect(recipients).toEqual(['wmP1', 'wmP2', 'wmP3']);
@@ -135,15 +133,19 @@ describe('follow-up pushes through add_msg_template (sandbox, real Redis)', () =
     expect(calls()).toHaveLength(3);
   });
 
-  it('the scheduler role upserts one planning run every 15 minutes (idempotent), 2 jobs at a time', async () => {
-    const other = new Queue(QUEUE_NAMES.followups, { connection: w.redis, prefix: w.prefix });
+  it('the scheduler role upserts one planning run every 15 minutes (idempotent), 2 jobs at a time, and drops the old followups schedule', async () => {
+    const old = new Queue(QUEUE_NAMES.followups, { connection: w.redis, prefix: w.prefix });
+    await old.upsertJobScheduler('followups-plan', { every: OUTREACH_PLAN_EVERY_MS }, { name: 'followups.plan' });
+    expect(await syncQueueSchedules(old, 'Asia/Shanghai')).toEqual(['followups-plan']);
+    const other = new Queue(QUEUE_NAMES.outreach, { connection: w.redis, prefix: w.prefix });
     await syncQueueSchedules(other, 'Asia/Shanghai');
     await syncQueueSchedules(other, 'Asia/Shanghai');
     const schedulers = await other.getJobSchedulers();
-    expect(schedulers.map((s) => [s.key, s.every, s.name])).toEqual([['followups-plan', FOLLOWUPS_PLAN_EVERY_MS, FOLLOWUPS_PLAN_JOB_NAME]]);
+    expect(schedulers.map((s) => [s.key, s.every, s.name])).toEqual([['outreach-plan', OUTREACH_PLAN_EVERY_MS, OUTREACH_PLAN_JOB_NAME]]);
     expect(await other.getGlobalConcurrency()).toBe(2);
-    await other.removeJobScheduler('followups-plan');
+    await other.removeJobScheduler('outreach-plan');
     await other.close();
+    await old.close();
   });
 
   it('indexes contacts stored before the follow-up index existed, once', async () => {

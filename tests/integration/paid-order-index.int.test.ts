@@ -84,9 +84,9 @@ describe('the paid-orders index follows addOrder (real Redis)', () => {
     await store.addOrder(order('SO-9', 'wm1', local(2026, 9, 20, 21), { product: '年度会员' }));
     const planner = new AfterSalePlanner({ index, records: store, occasions, timeZone: TZ });
     const itemsOn = async (m: number, d: number) => (await planner.page(local(2026, m, d, 11), null, 50)).items.map((i) => [i.occasionKey, i.text]);
-    expect(await itemsOn(9, 21)).toEqual([['aftersale:SO-9:1', '收到货了吗？']]);
-    expect(await itemsOn(9, 27)).toEqual([['aftersale:SO-9:1', '收到货了吗？'], ['aftersale:SO-9:7', '会员权益用得顺手吗？']]);
-    expect(await itemsOn(10, 20)).toEqual([['aftersale:SO-9:30', '需要补货吗？']]);
+    expect(await itemsOn(9, 21)).toEqual([['aftersale:2026-09-20:1', '收到货了吗？']]);
+    expect(await itemsOn(9, 27)).toEqual([['aftersale:2026-09-20:1', '收到货了吗？'], ['aftersale:2026-09-20:7', '会员权益用得顺手吗？']]);
+    expect(await itemsOn(10, 20)).toEqual([['aftersale:2026-09-20:30', '需要补货吗？']]);
     expect(await itemsOn(10, 28)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
-import { FOLLOWUPS_PLAN_JOB_NAME } from '../../src/jobs/followups/job.ts';
+import { OUTREACH_PLAN_JOB_NAME } from '../../src/jobs/outreach/job.ts';
 import { welcomeJobId, type WelcomeJobData } from '../../src/jobs/welcome/job.ts';
 import type { WelcomeOutcome } from '../../src/observability/metrics.ts';
 import { fakeClock, startInProcessFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 it('sends a welcome while a follow-up campaign and tier-tag jobs are still waiting on their own queues', async () => {
-  // One due C customer per rep: one followups.send (add_msg_template) per rep, and a tier.tag
+  // One due C customer per rep: one outreach.send (add_msg_template) per rep, and a tier.tag
   // (mark_tag) each; WeCom answers both slowly, so the campaign takes long.
   const reps = Array.from({ length: REPS }, (_, i) => ({ userid: `rep${i}`, name: `销售${i}` }));
   const ids = reps.map((r) => `wmCampaign${r.userid}`);
@@ -37,9 +37,9 @@ it('sends a welcome while a follow-up campaign and tier-tag jobs are still waiti
       follows: [{ userId: reps[i]!.userid, addedAt: T0, changedAt: T0, tagIds: [], status: 'active' }] });
   }
   await settleTiers(contacts, ids, T0);
-  await queues.followups.add(FOLLOWUPS_PLAN_JOB_NAME, {}, { jobId: 'lane-plan' });
-  await waitForJob(queues.followups, 'lane-plan');
-  const waitingSends = (await queues.followups.getWaiting()).map((j) => j.id!);
+  await queues.outreach.add(OUTREACH_PLAN_JOB_NAME, {}, { jobId: 'lane-plan' });
+  await waitForJob(queues.outreach, 'lane-plan');
+  const waitingSends = (await queues.outreachSends.getWaiting()).map((j) => j.id!);
   expect(waitingSends.length, 'the campaign queued its sends and most wait').toBeGreaterThan(REPS / 2);
 
   const added = await fenji.sandbox.simulate.addContact({ userid: 'zhangwei', name: '新客户', state: 'booth-3' });
@@ -48,7 +48,7 @@ it('sends a welcome while a follow-up campaign and tier-tag jobs are still waiti
   expect(welcome.returnvalue).toBe('sent');
 
   // The welcome went out while sends queued before it were still waiting their turn.
-  const states = await Promise.all(waitingSends.map((id) => queues.followups.getJobState(id)));
+  const states = await Promise.all(waitingSends.map((id) => queues.outreachSends.getJobState(id)));
   expect(states.filter((s) => s === 'waiting').length).toBeGreaterThan(0);
   expect(fenji.sandbox.calls.list({ path: TEMPLATE_PATH, errcode: 0 }).length).toBeLessThan(REPS);
   const tagJobs = await queues.wecomOutbound.getJobCounts('waiting', 'active', 'delayed');

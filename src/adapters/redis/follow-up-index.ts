@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { FollowUpIndex } from '../../domain/followups/ports.ts';
+import type { FollowUpIndex } from '../../domain/outreach/ports.ts';
 import type { Tier } from '../../domain/tiers/policy.ts';
 import { runCommits, type Commit } from './contact-store/commit.ts';
 import { hotIndexedState } from './contact-store/indexes.ts';

@@ -111,19 +111,55 @@ export class RedisKeys {
   }
 
   /**
-   * String per contact: the id of the followups.send job that owns its next follow-up (SET
-   * NX; TTL). Keeps overlapping plan runs and retries from putting a contact in two tasks.
+   * String per contact: the id of the old followups.send job that owned its next follow-up
+   * (SET NX; TTL). No longer written: read (and settled by the old read-backs) until the
+   * last one expires, a week after the upgrade (adapters/redis/legacy-follow-up-claims.ts).
    */
   followUpClaim(externalUserId: string): string {
     return `${this.prefix}:fu:claim:${externalUserId}`;
   }
 
-  /**
-   * String per followups.send job, JSON: what its add_msg_template call did (before the call
-   * 'calling'; then the msgid and fail_list), so a retry never creates a second task. TTL 7 days.
-   */
+  /** String per old followups.send job: what its call did. No longer written; read by the old jobs' aliases. */
   followUpSend(jobId: string): string {
     return `${this.prefix}:fu:send:${jobId}`;
+  }
+
+  /**
+   * Hash per outreach occasion (OutreachItem.occasionKey): customer id → its mark (owner,
+   * and the claim's end while not sent; adapters/redis/outreach-ledger.ts). A customer
+   * gets one message per occasion, ever. TTL 400 days, renewed by each write.
+   */
+  outreachOccasion(occasionKey: string): string {
+    return `${this.prefix}:or:oc:${occasionKey}`;
+  }
+
+  /** Hash per local day (YYYY-MM-DD, FENJI_TIMEZONE): customer id → the mark of its one automated message that day. TTL 3 days. */
+  outreachDay(isoDate: string): string {
+    return `${this.prefix}:or:day:${isoDate}`;
+  }
+
+  /**
+   * Hash per receive-cap period (`<rule>:<first day>`): customer id → the marks of the
+   * 企业群发 messages it gets in the period, space-separated. Expires a day after the period.
+   */
+  outreachCap(periodId: string): string {
+    return `${this.prefix}:or:cap:${periodId}`;
+  }
+
+  /**
+   * String per send job (outreach.send, outreach.notify), JSON: what its call did (before
+   * the call 'calling'; then the msgid and fail_list), so a retry never sends twice. TTL 7 days.
+   */
+  outreachOutcome(jobId: string): string {
+    return `${this.prefix}:or:send:${jobId}`;
+  }
+
+  /**
+   * List of what dry runs (FENJI_DRY_RUN=1) would have sent, JSON per send, newest last,
+   * capped (LTRIM) at 10,000. Permanent; delete it by hand.
+   */
+  outreachDryRun(): string {
+    return `${this.prefix}:or:dry-run`;
   }
 
   /**

@@ -25,7 +25,9 @@ export interface OutreachItem {
   /**
    * What makes it one occasion: a customer gets at most one message per key, ever, across
    * restarts, retries and scheduler processes. E.g. `holiday:midAutumn:2026`,
-   * `birthday:2026`, `aftersale:<orderId>:7`, `followup:<anchor ms>`.
+   * `birthday:2026`, `aftersale:<paid day>:7`, `followup:<due day>`. The ledger keeps one
+   * Redis hash per key (a field per customer), so customers of one occasion should share
+   * it: a key per customer or per order costs a key each at a million customers.
    */
   occasionKey: string;
   externalUserId: string;
@@ -62,6 +64,8 @@ export interface OutreachPlanPage {
   skipped: Partial<Record<OutreachSkipReason, number>>;
   /** Opaque; null when the day's candidates are exhausted. */
   nextCursor: string | null;
+  /** The records the planner read for its items, by id (optional: the pipeline reads the others itself). */
+  records?: ReadonlyMap<string, ContactRecord>;
 }
 
 export interface OutreachPlanner {

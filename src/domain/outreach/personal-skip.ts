@@ -1,4 +1,4 @@
-import { followUpRep } from '../followups/plan-follow-up.ts';
+import { followUpRep } from './planners/follow-up.ts';
 import type { ContactRecord } from '../ports.ts';
 import type { OutreachSkipReason } from './outreach.ts';
 

@@ -27,6 +27,8 @@ export interface PreviewDeps {
   occasions: OccasionSettings;
   official: OfficialDays;
   timeZone: string;
+  /** When follow-ups are planned (their send window's start, minutes); default 23:59. */
+  followUpMinute?: number;
 }
 
 export interface PreviewOptions {
@@ -77,14 +79,14 @@ export interface DayPreview {
  * everything of the day is due (holiday: the latest hour of the day's greeted occasions).
  * Other kinds (follow-ups) at 23:59, when anything of the day is due.
  */
-export function defaultMinute(kind: OutreachKind, date: LocalDate, settings: OccasionSettings, timeZone: string): number {
+export function defaultMinute(kind: OutreachKind, date: LocalDate, settings: OccasionSettings, timeZone: string, followUpMinute = 23 * 60 + 59): number {
   if (kind === 'birthday') return settings.birthday.at;
   if (kind === 'aftersale') return settings.afterSale.at;
   if (kind === 'holiday') {
     const hours = holidaysOn(date, settings, timeZone).filter((o) => o.enabled).map((o) => localMinute(o.notBefore, o.date, timeZone));
     return hours.length > 0 ? Math.max(...hours) : 9 * 60 + 30;
   }
-  return 23 * 60 + 59;
+  return followUpMinute;
 }
 
 const localMinute = (instant: number, date: LocalDate, timeZone: string) => Math.round((instant - instantOf(date, 0, timeZone)) / 60_000);
@@ -98,7 +100,7 @@ export async function previewDay(deps: PreviewDeps, options: PreviewOptions): Pr
   const dayTaken = new Set<string>();
   const kinds: PreviewKind[] = [];
   for (const [rank, planner] of ordered.entries()) {
-    const at = instantOf(date, options.at ?? defaultMinute(planner.kind, date, deps.occasions, deps.timeZone), deps.timeZone);
+    const at = instantOf(date, options.at ?? defaultMinute(planner.kind, date, deps.occasions, deps.timeZone, deps.followUpMinute), deps.timeZone);
     const { items, skipped } = await allPages(planner, at);
     const records = new Map<string, ContactRecord>();
     const ids = [...new Set(items.map((i) => i.externalUserId))];

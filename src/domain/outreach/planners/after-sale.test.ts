@@ -27,9 +27,9 @@ describe('afterSaleItemFor: one step of one order', () => {
   // Paid late in the evening in Shanghai: still 20 September there, whatever UTC says.
   const paid = order('SO-1', 'wm1', local(2026, 9, 20, 23, 30));
 
-  it('day 1 at the configured 10:00 of the next local day, keyed by order and step, labelled for people', () => {
+  it('day 1 at the configured 10:00 of the next local day, keyed by payment day and step, labelled for people', () => {
     expect(afterSaleItemFor(customer('wm1'), paid, day1!, afterSale, local(2026, 9, 21, 10), TZ)).toEqual({
-      kind: 'aftersale', occasionKey: 'aftersale:SO-1:1', externalUserId: 'wm1', rep: 'zhangwei', tier: 'B',
+      kind: 'aftersale', occasionKey: 'aftersale:2026-09-20:1', externalUserId: 'wm1', rep: 'zhangwei', tier: 'B',
       text: '收到货了吗？', notBefore: local(2026, 9, 21, 10), label: '售后回访（第 1 天）',
     });
     expect(afterSaleItemFor(customer('wm1'), paid, day1!, afterSale, local(2026, 9, 21, 9, 59), TZ)).toBe('not_yet');
@@ -37,10 +37,10 @@ describe('afterSaleItemFor: one step of one order', () => {
   });
 
   it(`is offered for ${AFTER_SALE_CATCH_UP_DAYS} days after its day, then not`, () => {
-    expect(afterSaleItemFor(customer('wm1'), paid, day1!, afterSale, local(2026, 9, 28, 20), TZ)).toMatchObject({ occasionKey: 'aftersale:SO-1:1' });
+    expect(afterSaleItemFor(customer('wm1'), paid, day1!, afterSale, local(2026, 9, 28, 20), TZ)).toMatchObject({ occasionKey: 'aftersale:2026-09-20:1' });
     expect(afterSaleItemFor(customer('wm1'), paid, day1!, afterSale, local(2026, 9, 29, 0, 1), TZ)).toBe('not_today');
-    expect(afterSaleItemFor(customer('wm1'), paid, day7!, afterSale, local(2026, 9, 27, 10), TZ)).toMatchObject({ occasionKey: 'aftersale:SO-1:7' });
-    expect(afterSaleItemFor(customer('wm1'), paid, day30!, afterSale, local(2026, 10, 20, 10), TZ)).toMatchObject({ occasionKey: 'aftersale:SO-1:30', text: '需要补货吗？' });
+    expect(afterSaleItemFor(customer('wm1'), paid, day7!, afterSale, local(2026, 9, 27, 10), TZ)).toMatchObject({ occasionKey: 'aftersale:2026-09-20:7' });
+    expect(afterSaleItemFor(customer('wm1'), paid, day30!, afterSale, local(2026, 10, 20, 10), TZ)).toMatchObject({ occasionKey: 'aftersale:2026-09-20:30', text: '需要补货吗？' });
   });
 
   it('the text by the order\'s product when the step names it, else the step\'s', () => {
@@ -95,7 +95,7 @@ describe('AfterSalePlanner', () => {
       if (cursor === null) break;
     }
     // SO-2's day 1 (25 Sep) is still in its catch-up days: if it went out then, the ledger says already_sent.
-    expect(keys.sort()).toEqual(['aftersale:SO-1:1', 'aftersale:SO-2:1', 'aftersale:SO-2:7', 'aftersale:SO-3:30']);
+    expect(keys.sort()).toEqual(['aftersale:2026-09-01:30', 'aftersale:2026-09-24:1', 'aftersale:2026-09-24:7', 'aftersale:2026-09-30:1']);
   });
 
   it('reads nothing when after-sale care is off', async () => {

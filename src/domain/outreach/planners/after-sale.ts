@@ -5,6 +5,7 @@ import type { ContactReads, ContactRecord } from '../../ports.ts';
 import type { OutreachItem, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../outreach.ts';
 import { countSkip, DayMemo, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
 import type { PaidOrderIndex, PaidOrderRef, RecordsById } from './ports.ts';
+import { isoDate } from '../receive-rule.ts';
 
 /**
  * How many days after its day an after-sale step is still offered. Care steps are the
@@ -32,7 +33,9 @@ export function afterSaleText(step: Step, order: Pick<Order, 'product'>): string
 /**
  * One step of one order for its customer at `now`: due on the local day `afterDays` after
  * the payment's, from the configured hour, and for AFTER_SALE_CATCH_UP_DAYS after that.
- * Each step once per order: `aftersale:<orderId>:<afterDays>`.
+ * Each step once per order: `aftersale:<paid day>:<afterDays>`, shared by every customer
+ * who paid that day, so the ledger keeps one hash per (day, step), not one key per order (a
+ * customer with two orders paid the same day gets that step's care once, not twice).
  */
 export function afterSaleItemFor(record: PlannedRecord, order: Order, step: Step, afterSale: AfterSale, now: number, timeZone: string): OutreachItem | OutreachSkipReason {
   if (order.paidAt === undefined) return 'not_today';
@@ -45,7 +48,7 @@ export function afterSaleItemFor(record: PlannedRecord, order: Order, step: Step
   const sender = senderOf(record);
   if ('skip' in sender) return sender.skip;
   return {
-    kind: 'aftersale', occasionKey: `aftersale:${order.orderId}:${step.afterDays}`, externalUserId: record.contact.externalUserId,
+    kind: 'aftersale', occasionKey: `aftersale:${isoDate(localDateOf(order.paidAt, timeZone))}:${step.afterDays}`, externalUserId: record.contact.externalUserId,
     rep: sender.rep, tier: sender.tier, text: afterSaleText(step, order), notBefore, label: afterSaleLabel(step.afterDays),
   };
 }

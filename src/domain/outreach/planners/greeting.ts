@@ -1,7 +1,7 @@
 import type { OccasionPolicy, TierTexts } from '../../calendar/occasion-policy.ts';
 import type { ContactRecord } from '../../ports.ts';
 import { addDays, instantOf, localDateOf, type LocalDate } from '../../followups/local-time.ts';
-import { followUpRep } from '../../followups/plan-follow-up.ts';
+import { followUpRep } from './follow-up.ts';
 import type { Tier } from '../../tiers/policy.ts';
 import type { OutreachItem, OutreachSkipReason } from '../outreach.ts';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
-import type { FollowRelation } from '../contacts/contact.ts';
-import { emptyEngagement } from '../engagement/engagement.ts';
-import type { StoredTier } from '../ports.ts';
-import type { Tier } from '../tiers/policy.ts';
-import { followUpAnchor } from '../contacts/reach-anchor.ts';
-import { followUpCutoff, followUpDueAt, followUpRep, planFollowUp, type FollowUpInput } from './plan-follow-up.ts';
-import { followRelation, storedTier } from '../../../tests/helpers/factories.ts';
+import { testPolicies } from '../../../../tests/helpers/tier-rules.ts';
+import type { FollowRelation } from '../../contacts/contact.ts';
+import { emptyEngagement } from '../../engagement/engagement.ts';
+import type { StoredTier } from '../../ports.ts';
+import type { Tier } from '../../tiers/policy.ts';
+import { followUpAnchor } from '../../contacts/reach-anchor.ts';
+import { followUpCutoff, followUpDueAt, followUpRep, planFollowUp, type FollowUpInput } from './follow-up.ts';
+import { followRelation, storedTier } from '../../../../tests/helpers/factories.ts';
 
 const { followUps: policy } = testPolicies;
 const SH = 'Asia/Shanghai';

@@ -1,23 +1,27 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { FollowUpLedger, SendOutcome } from '../../domain/followups/ports.ts';
+import type { LedgerItem, OutreachLedger, SendOutcome } from '../../domain/outreach/ports.ts';
+import { FollowUpPlanner } from '../../domain/outreach/planners/follow-up.ts';
 import type { AddMsgTemplateRequest, AddMsgTemplateResponse } from '../../adapters/wecom-api/endpoints.ts';
 import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
 import { testPolicies } from '../../../tests/helpers/tier-rules.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { emptyEngagement } from '../../domain/engagement/engagement.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
-import type { FollowUpResultJobData, FollowUpSendJobData } from './job.ts';
-import { FIRST_CHECK_MS } from './follow-up-results.ts';
-import { FAILED_HOLD_MS, sendFollowUp, type SendFollowUpDeps } from './send-follow-up.ts';
+import type { OutreachResultJobData, OutreachSendJobData } from './job.ts';
+import { FIRST_CHECK_MS } from './read-results.ts';
+import { sendOutreach, type SendOutreachDeps } from './send-outreach.ts';
 
 const { followUps: policy } = testPolicies;
 /** 2026-01-12 10:30 in Shanghai: a week after the contacts entered C. */
 const NOW = Date.UTC(2026, 0, 12, 2, 30);
 const SINCE = Date.UTC(2026, 0, 5, 2);
 const ADD = '/cgi-bin/externalcontact/add_msg_template';
-const JOB = 'followup.run.zhangwei.C';
-const data: FollowUpSendJobData = { rep: 'zhangwei', tier: 'C', externalUserIds: ['wm1', 'wm2'], plannedAt: NOW };
+const JOB = 'outreach.run.followup.zhangwei.C';
+const OCCASION = 'followup:2026-01-12';
+const data: OutreachSendJobData = {
+  kind: 'followup', rep: 'zhangwei', tier: 'C', text: policy.tiers.C.text, label: '跟进', externalUserIds: ['wm1', 'wm2'], occasions: [OCCASION], claimedAt: NOW, notBefore: NOW,
+};
 
 function record(id: string): ContactRecord {
   return {
@@ -28,21 +32,29 @@ function record(id: string): ContactRecord {
   };
 }
 
-/** In-memory ledger with the Redis one's semantics (owner-checked claims). */
-function memoryLedger(): FollowUpLedger & { claims: Map<string, { owner: string; ttl: number }>; outcomes: Map<string, SendOutcome> } {
-  const claims = new Map<string, { owner: string; ttl: number }>();
+type Mark = { owner: string; until: number | 'sent'; day: boolean };
+
+/** In-memory ledger with the Redis one's owner semantics (one mark per customer; the day noted). */
+function memoryLedger(): OutreachLedger & { claims: Map<string, Mark>; outcomes: Map<string, SendOutcome> } {
+  const claims = new Map<string, Mark>();
   const outcomes = new Map<string, SendOutcome>();
-  const mine = (ids: readonly string[], owner: string) => ids.filter((id) => claims.get(id)?.owner === owner);
+  const mine = (items: readonly LedgerItem[], owner: string) => items.filter((i) => claims.get(i.externalUserId)?.owner === owner).map((i) => i.externalUserId);
+  const claim = async (items: readonly LedgerItem[], owner: string, _at: number, until: number) => items.map((i) => {
+    const held = claims.get(i.externalUserId);
+    if (held && held.owner !== owner) return 'already_sent' as const;
+    if (held?.until !== 'sent') claims.set(i.externalUserId, { owner, until, day: true });
+    return 'ok' as const;
+  });
   return {
-    claims, outcomes,
-    claim: async (ids, owner, ttl) => ids.filter((id) => {
-      const held = claims.get(id);
-      if (held && held.owner !== owner) return false;
-      claims.set(id, { owner, ttl });
-      return true;
+    claims, outcomes, claim,
+    check: async (items) => items.map((i) => (claims.has(i.externalUserId) ? 'already_sent' : 'ok')),
+    release: async (items, owner, _at, options) => void mine(items, owner).forEach((id) => {
+      if (claims.get(id)!.until === 'sent') return;
+      if (options?.keepDay) claims.set(id, { owner, until: 0, day: true });
+      else claims.delete(id);
     }),
-    release: async (ids, owner) => void mine(ids, owner).forEach((id) => claims.delete(id)),
-    hold: async (ids, owner, ttl) => void mine(ids, owner).forEach((id) => claims.set(id, { owner, ttl })),
+    hold: async (items, owner, _at, until) => void mine(items, owner).forEach((id) => claims.get(id)!.until !== 'sent' && claims.set(id, { owner, until, day: true })),
+    markSent: async (items, owner) => void mine(items, owner).forEach((id) => claims.set(id, { owner, until: 'sent', day: true })),
     outcome: async (jobId) => outcomes.get(jobId) ?? null,
     saveOutcome: async (jobId, o) => void outcomes.set(jobId, o),
     clearOutcome: async (jobId) => void outcomes.delete(jobId),
@@ -53,9 +65,11 @@ function setup(answer: (req: AddMsgTemplateRequest) => Promise<AddMsgTemplateRes
   const ledger = memoryLedger();
   const requests: AddMsgTemplateRequest[] = [];
   const recorded: Interaction[] = [];
-  const results: { jobId: string; data: FollowUpResultJobData; delayMs: number }[] = [];
-  const deps: SendFollowUpDeps = {
-    store: { get: async (id) => record(id) },
+  const results: { jobId: string; data: OutreachResultJobData; delayMs: number }[] = [];
+  const store = { get: async (id: string) => record(id) };
+  const deps: SendOutreachDeps = {
+    store,
+    planners: [new FollowUpPlanner({ store, index: { backfillOnce: async () => 0, candidates: async () => [] }, policy, timeZone: 'Asia/Shanghai' })],
     ledger,
     api: { addMsgTemplate: async (req) => (requests.push(req), answer(req)) },
     recordPushes: async (list) => void recorded.push(...list),
@@ -67,44 +81,46 @@ function setup(answer: (req: AddMsgTemplateRequest) => Promise<AddMsgTemplateRes
 
 const connectionError = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: { code } });
 
-describe('sendFollowUp', () => {
+describe('sendOutreach', () => {
   it('creates the task, records no push yet and queues its read-back; the recipients stay claimed', async () => {
     const { deps, ledger, requests, recorded, results } = setup(async () => ({ msgid: 'msgA', fail_list: ['wm2'] }));
-    expect(await sendFollowUp(deps, JOB, data)).toEqual({ status: 'sent', msgid: 'msgA', outcome: 'created', pushed: 0, awaiting: 1, failed: 1, dropped: 0 });
+    expect(await sendOutreach(deps, JOB, data)).toEqual({ status: 'sent', msgid: 'msgA', outcome: 'created', pushed: 0, awaiting: 1, failed: 1, dropped: 0 });
     expect(requests).toEqual([{ chat_type: 'single', sender: 'zhangwei', external_userid: ['wm1', 'wm2'], text: { content: policy.tiers.C.text } }]);
     expect(recorded).toEqual([]);
     expect(results).toEqual([{
-      jobId: 'followup-result.msgA.zhangwei', delayMs: FIRST_CHECK_MS,
-      data: { msgid: 'msgA', rep: 'zhangwei', sendJobId: JOB, createdAt: NOW, pending: ['wm1'], checkAt: NOW + FIRST_CHECK_MS },
+      jobId: 'outreach-result.msgA.zhangwei', delayMs: FIRST_CHECK_MS,
+      data: { msgid: 'msgA', rep: 'zhangwei', sendJobId: JOB, createdAt: NOW, pending: ['wm1'], checkAt: NOW + FIRST_CHECK_MS, claimedAt: NOW, occasions: [OCCASION] },
     }]);
     // Claimed until the confirmation limit (3 days) and a day's margin.
-    expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, ttl: 4 * 86_400_000 });
-    expect(ledger.claims.get('wm2')).toEqual({ owner: JOB, ttl: FAILED_HOLD_MS });
+    expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, until: NOW + 4 * 86_400_000, day: true });
+    // In fail_list: the occasion free again, today taken (tried tomorrow).
+    expect(ledger.claims.get('wm2')).toEqual({ owner: JOB, until: 0, day: true });
   });
 
   it('a retry after the task was created queues the same read-back without calling WeCom again', async () => {
     const { deps, ledger, requests, recorded, results } = setup(async () => ({ msgid: 'msgB' }));
     ledger.outcomes.set(JOB, { state: 'created', msgid: 'msgA', failList: [], recipients: ['wm1', 'wm2'], at: NOW - 60_000 });
-    await sendFollowUp(deps, JOB, data);
+    await sendOutreach(deps, JOB, data);
     expect(requests).toEqual([]);
     expect(recorded).toEqual([]);
-    expect(results.map((r) => [r.jobId, r.data.pending, r.data.createdAt, r.delayMs])).toEqual([['followup-result.msgA.zhangwei', ['wm1', 'wm2'], NOW - 60_000, FIRST_CHECK_MS - 60_000]]);
+    expect(results.map((r) => [r.jobId, r.data.pending, r.data.createdAt, r.delayMs])).toEqual([['outreach-result.msgA.zhangwei', ['wm1', 'wm2'], NOW - 60_000, FIRST_CHECK_MS - 60_000]]);
   });
 
   it('a retry after an attempt stopped mid-call counts the task as created (never twice)', async () => {
     const { deps, ledger, requests, recorded } = setup(async () => ({ msgid: 'msgB' }));
     ledger.outcomes.set(JOB, { state: 'calling', recipients: ['wm1'], at: NOW });
-    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 1, awaiting: 0 });
+    ledger.claims.set('wm1', { owner: JOB, until: NOW + 1, day: true });
+    expect(await sendOutreach(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 1, awaiting: 0 });
     expect(requests).toEqual([]);
     expect(recorded.map((i) => [i.id, i.at])).toEqual([[`push:unknown-${JOB}:wm1`, NOW]]);
-    expect(ledger.claims.get('wm1')).toBeUndefined();
+    expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, until: 'sent', day: true });
   });
 
   it('no answer from WeCom (timeout, connection reset): counted as pushed at creation (no msgid to read back), not retried', async () => {
     const { deps, requests, recorded, results } = setup(async () => {
       throw new WeComTransportError(ADD, 'no answer within 10000 ms', new DOMException('timeout', 'TimeoutError'));
     });
-    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 2 });
+    expect(await sendOutreach(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 2 });
     expect(requests).toHaveLength(1);
     expect(recorded.map((i) => i.at)).toEqual([NOW, NOW]);
     expect(results).toEqual([]);
@@ -120,30 +136,30 @@ describe('sendFollowUp', () => {
       const { deps, ledger, recorded } = setup(async () => {
         throw err;
       });
-      await expect(sendFollowUp(deps, JOB, data)).rejects.toBe(err);
+      await expect(sendOutreach(deps, JOB, data)).rejects.toBe(err);
       expect(recorded).toEqual([]);
       expect(ledger.outcomes.get(JOB)).toBeUndefined();
       expect([...ledger.claims.values()].map((c) => c.owner)).toEqual([JOB, JOB]);
     }
   });
 
-  it('41048 (nobody can receive): nothing recorded, the contacts held back a day', async () => {
+  it('41048 (nobody can receive): nothing recorded, the contacts held back for the day', async () => {
     const { deps, ledger, recorded, results } = setup(async () => {
       throw new WeComApiError({ errcode: 41048, errmsg: 'no valid receiver', path: ADD });
     });
-    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', msgid: null, pushed: 0, awaiting: 0, failed: 2 });
+    expect(await sendOutreach(deps, JOB, data)).toMatchObject({ status: 'sent', msgid: null, pushed: 0, awaiting: 0, failed: 2 });
     expect(recorded).toEqual([]);
     expect(results).toEqual([]);
-    expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, ttl: FAILED_HOLD_MS });
+    expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, until: 0, day: true });
   });
 
-  it('drops contacts claimed by another send, and waits outside the send window', async () => {
+  it('drops contacts claimed by another send, and waits out quiet hours (behaviour change: not the follow-up window)', async () => {
     const { deps, ledger, requests } = setup(async () => ({ msgid: 'msgA' }));
-    ledger.claims.set('wm2', { owner: 'followup.other.zhangwei.C', ttl: 1 });
-    expect(await sendFollowUp(deps, JOB, data)).toMatchObject({ status: 'sent', awaiting: 1, dropped: 1 });
+    ledger.claims.set('wm2', { owner: 'outreach.other.followup.zhangwei.C', until: NOW + 1, day: true });
+    expect(await sendOutreach(deps, JOB, data)).toMatchObject({ status: 'sent', awaiting: 1, dropped: 1 });
     expect(requests[0]!.external_userid).toEqual(['wm1']);
 
     const night = { ...deps, clock: { now: () => NOW + 12 * 3_600_000 } };
-    expect(await sendFollowUp(night, 'followup.run2.zhangwei.C', data)).toEqual({ status: 'deferred', until: Date.UTC(2026, 0, 13, 2) });
+    expect(await sendOutreach(night, 'followup.run2.zhangwei.C', data)).toEqual({ status: 'deferred', until: Date.UTC(2026, 0, 13, 1) });
   });
 });

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { Redis, Result } from 'ioredis';
+import { localDateOf } from '../../domain/followups/local-time.ts';
+import type { LedgerItem, LedgerVerdict, OutreachLedger, SendOutcome } from '../../domain/outreach/ports.ts';
+import { isoDate, receivePeriod, type GroupMsgRule } from '../../domain/outreach/receive-rule.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { RedisKeys } from './keys.ts';
+import { OUTREACH_LEDGER_LUA } from './scripts/outreach-ledger.ts';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    fenjiOutreachLedger(numKeys: number, ...keysAndArgs: (string | number)[]): Result<number[], Context>;
+  }
+}
+
+/** Items per script call (three keys each): a few ms of Redis time at most. */
+const CHUNK = 500;
+/** A send's outcome is kept this long: well past any retry of its job. */
+const OUTCOME_TTL_MS = 7 * 86_400_000;
+/** An occasion's hash outlives any repeat of it (keys carry their year or due day). */
+const OCCASION_TTL_S = 400 * 86_400;
+/** A day's hash outlives the day wherever the clock is, and any late release. */
+const DAY_TTL_S = 3 * 86_400;
+const VERDICTS: LedgerVerdict[] = ['ok', 'already_sent', 'day_taken', 'capped'];
+
+/**
+ * The outreach ledger in Redis: one hash per occasion, per local day and per receive-cap
+ * period (keys.outreachOccasion / outreachDay / outreachCap), a field per customer, so a
+ * million-customer campaign costs three fields per customer and no key of its own. A
+ * field's value is its owner (a short hash of the send job's id) and, while only claimed,
+ * `~` and the claim's end (seconds, base 36): an expired claim is free again, a sent one
+ * is permanent. Every change is one Lua script over all three marks (scripts/outreach-ledger.ts).
+ */
+export class RedisOutreachLedger implements OutreachLedger {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly timeZone: string;
+  private readonly rule: GroupMsgRule;
+  private readonly clock: Clock;
+
+  /** `timeZone`: the customers' day (FENJI_TIMEZONE); `rule`: the corp's receive rule (FENJI_GROUPMSG_RULE); `clock`: when claims end. */
+  constructor({ redis, keys, timeZone, rule, clock }: { redis: Redis; keys: RedisKeys; timeZone: string; rule: GroupMsgRule; clock: Clock }) {
+    this.clock = clock;
+    this.redis = redis;
+    this.keys = keys;
+    this.timeZone = timeZone;
+    this.rule = rule;
+    if (typeof (redis as Partial<Redis>).fenjiOutreachLedger !== 'function') {
+      redis.defineCommand('fenjiOutreachLedger', { lua: OUTREACH_LEDGER_LUA });
+    }
+  }
+
+  async claim(items: readonly LedgerItem[], owner: string, at: number, until: number): Promise<LedgerVerdict[]> {
+    return (await this.run('claim', items, owner, at, until)).map((v) => VERDICTS[v]!);
+  }
+
+  async check(items: readonly LedgerItem[], at: number): Promise<LedgerVerdict[]> {
+    return (await this.run('check', items, null, at, at)).map((v) => VERDICTS[v]!);
+  }
+
+  async hold(items: readonly LedgerItem[], owner: string, at: number, until: number): Promise<void> {
+    await this.run('hold', items, owner, at, until);
+  }
+
+  async markSent(items: readonly LedgerItem[], owner: string, at: number): Promise<void> {
+    await this.run('sent', items, owner, at, at);
+  }
+
+  async release(items: readonly LedgerItem[], owner: string, at: number, options: { keepDay?: boolean } = {}): Promise<void> {
+    await this.run(options.keepDay ? 'release-keep-day' : 'release', items, owner, at, at);
+  }
+
+  async outcome(jobId: string): Promise<SendOutcome | null> {
+    const raw = await this.redis.get(this.keys.outreachOutcome(jobId));
+    return raw === null ? null : (JSON.parse(raw) as SendOutcome);
+  }
+
+  async saveOutcome(jobId: string, outcome: SendOutcome): Promise<void> {
+    await this.redis.set(this.keys.outreachOutcome(jobId), JSON.stringify(outcome), 'PX', OUTCOME_TTL_MS);
+  }
+
+  async clearOutcome(jobId: string): Promise<void> {
+    await this.redis.del(this.keys.outreachOutcome(jobId));
+  }
+
+  private async run(mode: string, items: readonly LedgerItem[], owner: string | null, at: number, until: number): Promise<number[]> {
+    const day = this.keys.outreachDay(isoDate(localDateOf(at, this.timeZone)));
+    const period = receivePeriod(this.rule, at);
+    const cap = this.keys.outreachCap(period.id);
+    const earlier = earlierPeriods(this.rule, at).map((p) => this.keys.outreachCap(p));
+    const now = Math.floor(this.clock.now() / 1000);
+    const out: number[] = [];
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const chunk = items.slice(i, i + CHUNK);
+      const keys = [...chunk.flatMap((item) => [this.keys.outreachOccasion(item.occasionKey), day, cap]), ...earlier];
+      const args = [
+        mode, owner === null ? '' : ownerToken(owner), now, Math.ceil(until / 1000), period.cap,
+        OCCASION_TTL_S, DAY_TTL_S, Math.max(86_400, Math.ceil((period.end - this.clock.now()) / 1000) + 86_400), earlier.length,
+        ...chunk.flatMap((item) => [item.externalUserId, item.counts ? 1 : 0]),
+      ];
+      out.push(...await this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
+    }
+    return out;
+  }
+}
+
+/**
+ * The cap periods before the one of `at` whose tasks may still await the rep's
+ * confirmation (at most 30 days, confirmWithinDays' bound, plus a day): WeCom counts a
+ * message when it is delivered, so one planned then may still land in this period.
+ */
+function earlierPeriods(rule: GroupMsgRule, at: number): string[] {
+  const ids: string[] = [];
+  for (let back = 1; back <= 31; back++) {
+    const id = receivePeriod(rule, at - back * 86_400_000).id;
+    if (!ids.includes(id) && id !== receivePeriod(rule, at).id) ids.push(id);
+  }
+  return ids;
+}
+
+/** A send job's id as a ledger owner: 10 characters instead of 50-odd, in every field it marks. */
+export function ownerToken(jobId: string): string {
+  return createHash('sha1').update(jobId).digest('base64url').slice(0, 10);
+}

@@ -1,0 +1,112 @@
+/**
+ * The Lua source of `fenjiOutreachLedger` (adapters/redis/outreach-ledger.ts), kept in a
+ * .ts module because `tsc` copies no assets into dist/.
+ */
+export const OUTREACH_LEDGER_LUA = `
+--[[
+  fenjiOutreachLedger: the three marks of outreach items (occasion, day, receive cap), all
+  of an item's at once.
+
+  Input:
+    KEYS       per item, three: its occasion hash, the day hash, the cap period hash; then
+               the hashes of the ARGV[9] cap periods before it
+    ARGV[1]    mode: 'claim' | 'check' | 'hold' | 'sent' | 'release' | 'release-keep-day'
+    ARGV[2]    owner token ('' for check: nobody's marks are its own)
+    ARGV[3]    now (seconds): a claim ending before it is free again
+    ARGV[4]    until (seconds): when a claim made or held now ends
+    ARGV[5]    the cap: places per customer in the period
+    ARGV[6]    occasion hash TTL (s), ARGV[7] day hash TTL (s), ARGV[8] cap hash TTL (s; relative, as the caller's clock may not be Redis's)
+    ARGV[9]    how many earlier cap periods to look at: a task still unconfirmed from one of
+               them may be delivered in this one, so its place counts here too (WeCom
+               counts when the rep confirms)
+    then per item: customer id, counts ('1': takes a cap place)
+
+  A mark is '<owner>' (sent: permanent) or '<owner>~<end, base 36>' (claimed). The cap
+  field holds the customer's marks in the period, space-separated.
+
+  Output: per item 0 ok, 1 already_sent, 2 day_taken, 3 capped (claim and check; the
+  other modes answer 0).
+]]
+local mode, owner = ARGV[1], ARGV[2]
+local now, untilS, cap = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local occTtl, dayTtl, capTtl, earlier = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local items = (#ARGV - 9) / 2
+local claimed = owner .. '~' .. string.lower(string.format('%x', untilS))
+
+local function parse(v)
+  if not v then return nil, false end
+  local o, e = string.match(v, '^([^~]*)~?(%x*)$')
+  if e == nil or e == '' then return o, true end
+  return o, tonumber(e, 16) > now
+end
+
+-- The new value of a mark for this call's owner: a string, nil to delete it, false to
+-- leave it. A claim takes a free field or an expired claim of anyone; the other modes
+-- touch the owner's marks only, and only 'sent' changes a sent one.
+local function change(v)
+  local o, live = parse(v)
+  if mode == 'claim' and (not v or (o ~= owner and not live)) then return claimed end
+  if not v or o ~= owner then return false end
+  if mode == 'sent' then return owner end
+  if v == owner then return false end
+  if mode == 'hold' or mode == 'claim' then return claimed end
+  return nil
+end
+
+local function apply(key, field, v, ttl)
+  local new = change(v)
+  if new == false then return end
+  if new == nil then redis.call('HDEL', key, field) else redis.call('HSET', key, field, new) end
+  redis.call('EXPIRE', key, ttl)
+end
+
+local out = {}
+for i = 1, items do
+  local occKey, dayKey, capKey = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  local id, counts = ARGV[8 + 2 * i], ARGV[9 + 2 * i] == '1'
+  local occ = redis.call('HGET', occKey, id)
+  local day = redis.call('HGET', dayKey, id)
+  local capv = counts and redis.call('HGET', capKey, id) or false
+  local entries, mine = {}, nil
+  if capv then
+    for e in string.gmatch(capv, '%S+') do
+      local o, live = parse(e)
+      if o == owner then mine = e elseif live then entries[#entries + 1] = e end
+    end
+  end
+  local pending = 0
+  if counts and (mode == 'claim' or mode == 'check') then
+    for k = 1, earlier do
+      local old = redis.call('HGET', KEYS[3 * items + k], id)
+      if old then
+        for e in string.gmatch(old, '%S+') do
+          local o, live = parse(e)
+          if o ~= owner and live and string.find(e, '~', 1, true) then pending = pending + 1 end
+        end
+      end
+    end
+  end
+  local verdict = 0
+  if mode == 'claim' or mode == 'check' then
+    local oo, olive = parse(occ)
+    local d, dlive = parse(day)
+    if occ and olive and oo ~= owner then verdict = 1
+    elseif day and dlive and d ~= owner then verdict = 2
+    elseif counts and not mine and #entries + pending >= cap then verdict = 3 end
+  end
+  out[i] = verdict
+  if verdict == 0 and mode ~= 'check' then
+    apply(occKey, id, occ, occTtl)
+    if mode ~= 'release-keep-day' then apply(dayKey, id, day, dayTtl) end
+    if counts then
+      local new
+      if mine then new = change(mine) elseif mode == 'claim' then new = claimed else new = false end
+      if new == false then new = mine end
+      if new then entries[#entries + 1] = new end
+      if #entries == 0 then redis.call('HDEL', capKey, id) else redis.call('HSET', capKey, id, table.concat(entries, ' ')) end
+      redis.call('EXPIRE', capKey, capTtl)
+    end
+  end
+end
+return out
+`;
