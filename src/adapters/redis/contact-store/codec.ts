@@ -31,7 +31,11 @@ export interface Entry {
   totals: { count: number; amountFen: number; profitFen: number; paid: number; daysLate: number };
 }
 
-/** 2: inbound ids and their facts as strings of fingerprints; 1 (read only): ids as an array, or none. */
+/**
+ * 2: inbound ids and their facts as strings of fingerprints; 1 (read only): ids as an array,
+ * or none. An opt-out is an optional last element of format 2's hot half (encodeOptOut): a
+ * record without one is byte for byte what it was before opt-outs existed.
+ */
 const FORMAT = 2;
 export const FINGERPRINT_LENGTH = 8;
 /** Where an interaction's kept fields are not known (remembered before fields were kept). */
