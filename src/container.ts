@@ -18,12 +18,13 @@ import { WeComTierTagCatalog } from './adapters/wecom-api/tier-tags.ts';
 import type { Config } from './config/load-config.ts';
 import { loadPolicies, type Policies } from './config/load-tier-policy.ts';
 import type { ContactChangeDeps } from './domain/contacts/apply-contact-change.ts';
-import type { TierChangesListener } from './domain/ports.ts';
+import type { OptOutsListener, TierChangesListener } from './domain/ports.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
 import type { FollowUpJobDeps } from './jobs/followups/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
+import { optOutNoticeEnqueuer } from './jobs/opt-out-notice/job.ts';
 import { createRegisteredWorkers } from './jobs/queue-worker.ts';
 import type { CallbackJobData } from './jobs/callbacks/job.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
@@ -53,6 +54,8 @@ export interface Container {
   tierTags: WeComTierTagCatalog;
   /** Every stored tier change goes here: it queues the tier.tag job mirroring it in WeCom. */
   onTierChanges: TierChangesListener;
+  /** Every opt-out a customer's message makes goes here: it queues the optout.notice job telling their reps. */
+  onOptOuts: OptOutsListener;
   /** What contacts.sync jobs (initial sync, nightly reconciliation) run with (a job's logger is added per job). */
   contactSync: Omit<ContactSyncDeps, 'log'>;
   /** What value.score-all jobs (nightly, npm run value) score with. */
@@ -84,6 +87,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   const wecom = new WeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));
   const tierTags = new WeComTierTagCatalog({ api: wecom, redis: producer, keys, policy: policies.tiers, log: log.child({ component: 'tier-tags' }) });
   const onTierChanges = tierTagEnqueuer(queues.wecomOutbound);
+  const onOptOuts = optOutNoticeEnqueuer(queues.wecomOutbound);
   const contacts: ContactChangeDeps = {
     store,
     directory: new WeComContactDirectory(wecom, clock),
@@ -91,6 +95,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     timeZone: config.timezone,
     catalog: tierTags,
     onTierChanges,
+    onOptOuts,
   };
   const contactSync = { api: wecom, contacts, seen: new RedisSyncSeen(producer, keys), clock };
   const valueScoring: ValueJobDeps = { batches: new RedisValueBatches({ redis: producer, keys }), policy: policies.value, clock };
@@ -109,7 +114,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, followUps,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, store, wecom, contacts, tierTags, onTierChanges, onOptOuts, contactSync, valueScoring, followUps,
     startWorkers() {
       const connection = createRedis(config.redis.url, 'worker', log);
       workerRedis = connection;
@@ -136,6 +141,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         contactSync,
         value: valueScoring,
         followUps: { queue: queues.followups, followUps },
+        optOutNotice: { store, api: wecom },
       }, { connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }) });
       for (const worker of workers) {
         void worker.run();

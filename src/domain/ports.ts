@@ -184,5 +184,11 @@ export interface TierTagCatalog {
   tierOfTagIds(tagIds: readonly string[]): Promise<Tier | null>;
 }
 
+/**
+ * Told about customers whose message opted them out, once it is stored (e.g. to tell their
+ * reps). May hear of one twice (a retried page); the opt-out is the one the record holds.
+ */
+export type OptOutsListener = (optOuts: readonly { externalUserId: string; optOut: OptOut }[]) => Promise<void>;
+
 /** Told about stored tier changes, e.g. to mirror them as WeCom corp tags. */
 export type TierChangesListener = (changes: readonly TierChange[]) => Promise<void>;

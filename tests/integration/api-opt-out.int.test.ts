@@ -32,6 +32,7 @@ describe('opt-out (退订) through the API (real Redis)', () => {
     expect(res.body.interaction.opt_out_keyword).toBe('退订');
     expect((await detail('c1')).opt_out).toEqual({ at: iso(NOW - HOUR), keyword: '退订', source: 'm1' });
     expect(personalSkip((await api.store.get('c1'))!)).toBe('opted_out');
+    expect(api.optOuts).toEqual([{ externalUserId: 'c1', optOut: { at: NOW - HOUR, keyword: '退订', source: 'm1' } }]);
     const rows = ContactPage.parse((await api.call('GET', '/api/contacts?limit=10')).body).items;
     expect(Object.fromEntries(rows.map((r) => [r.external_userid, r.opted_out]))).toEqual({ c1: true, c2: false, c3: false });
 
@@ -51,6 +52,8 @@ describe('opt-out (退订) through the API (real Redis)', () => {
     expect(late.status).toBe(201);
     expect(late.body.interaction.opt_out_keyword).toBe('不要再发');
     expect((await api.store.get('c1'))?.optOut ?? null).toBeNull();
+    // Only the first post told the reps: the replay and the late one are not the opt-out held.
+    expect(api.optOuts.map((o) => o.optOut.source)).toEqual(['m1']);
 
     api.clock.set(NOW + HOUR);
     await post(message('m2', 'c1', NOW + HOUR, '别再发消息给我了'));
@@ -95,5 +98,6 @@ describe('opt-out (退订) through the API (real Redis)', () => {
     const ours = await post({ ...message('o-1', 'c1', NOW - HOUR, '回复TD退订'), direction: 'outbound' });
     expect([call.body.interaction.opt_out_keyword, ours.body.interaction.opt_out_keyword]).toEqual([null, null]);
     expect((await detail('c1')).opt_out).toBeNull();
+    expect(api.optOuts).toEqual([]);
   });
 });

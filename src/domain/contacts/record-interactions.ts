@@ -1,10 +1,12 @@
 import type { Contact, Interaction } from './contact.ts';
-import type { ContactDirectory, TierChange } from '../ports.ts';
+import type { ContactDirectory, OptOut, OptOutsListener, TierChange } from '../ports.ts';
 import { detectOptOut } from './opt-out.ts';
 import { settleTiers, type SettleDeps } from './settle-tiers.ts';
 
 export interface RecordInteractionsDeps extends SettleDeps {
   directory: ContactDirectory;
+  /** Told about the opt-outs stored, after the tiers are settled; default: nobody. */
+  onOptOuts?: OptOutsListener;
 }
 
 export interface RecordedInteractions {
@@ -31,6 +33,7 @@ export async function recordInteractions(
 ): Promise<RecordedInteractions> {
   const keywords = deps.policy.seed.intentKeywords;
   const result: RecordedInteractions = { added: 0, duplicate: 0, optOuts: 0, discovered: 0, changes: [] };
+  const optOuts: { externalUserId: string; optOut: OptOut }[] = [];
   for (const interaction of interactions) {
     const optOut = detectOptOut(interaction, deps.policy.optOut);
     let outcome = await deps.store.addInteraction(interaction, keywords, optOut);
@@ -47,9 +50,17 @@ export async function recordInteractions(
     // A conflict (same id, other fields) keeps the first: WeCom does not reuse message ids.
     else if (outcome === 'duplicate' || outcome === 'conflict') result.duplicate += 1;
     if (outcome === 'added' && optOut) result.optOuts += 1;
+    if (optOut && outcome !== 'unknown_contact') optOuts.push({ externalUserId: interaction.externalUserId, optOut });
   }
   // Duplicates too: a retry after a crash between storing and re-evaluating must settle.
   result.changes = await settleTiers(deps, interactions.map((i) => i.externalUserId), now);
+  if (deps.onOptOuts && optOuts.length > 0) {
+    // Duplicates too (a retry after the listener failed), but only an opt-out still held:
+    // not one a later reversal or a later 退订 has replaced.
+    const held = await Promise.all(optOuts.map(async (o) => (await deps.store.get(o.externalUserId))?.optOut?.source === o.optOut.source));
+    const current = optOuts.filter((_, i) => held[i]);
+    if (current.length > 0) await deps.onOptOuts(current);
+  }
   return result;
 }
 

@@ -2,6 +2,7 @@ import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import type { Interaction } from '../../../domain/contacts/contact.ts';
+import type { OptOut } from '../../../domain/ports.ts';
 import { detectOptOut } from '../../../domain/contacts/opt-out.ts';
 import { findIntentKeyword } from '../../../domain/engagement/engagement.ts';
 import { settleTier, type ApiDeps } from './deps.ts';
@@ -41,6 +42,8 @@ export function mountInteractions(router: Router, auth: Middleware, deps: ApiDep
       throw new ApiError('interaction_conflict', `interaction ${interaction.id} is already recorded with other fields; nothing was changed`, 409);
     }
     const record = await settleTier(deps, interaction.externalUserId);
+    // A replay too (the hook may have failed the first time), while it is the opt-out held.
+    if (optOut && record?.optOut?.source === optOut.source) await tellOptOut(deps, interaction.externalUserId, record.optOut);
     const keyword = interaction.direction === 'inbound' ? findIntentKeyword(interaction.text, keywords) : undefined;
     const body: z.infer<typeof InteractionAccepted> = {
       interaction: {
@@ -54,4 +57,13 @@ export function mountInteractions(router: Router, auth: Middleware, deps: ApiDep
     ctx.body = body;
     deps.log.debug({ id: interaction.id, externalUserId: interaction.externalUserId, result }, 'interaction taken');
   });
+}
+
+async function tellOptOut(deps: ApiDeps, externalUserId: string, optOut: OptOut): Promise<void> {
+  if (!deps.onOptOuts) return;
+  try {
+    await deps.onOptOuts([{ externalUserId, optOut }]);
+  } catch (err) {
+    deps.log.warn({ externalUserId, err: { message: (err as Error).message } }, 'opt-out hook failed: the opt-out is stored, the reps may not be told');
+  }
 }
