@@ -24,7 +24,7 @@ import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
 import type { FollowUpJobDeps } from './jobs/followups/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
-import { optOutNoticeEnqueuer } from './jobs/opt-out-notice/job.ts';
+import { optOutNoticeEnqueuer } from './jobs/opt-out-notice/enqueue-opt-out-notices.ts';
 import { createRegisteredWorkers } from './jobs/queue-worker.ts';
 import type { CallbackJobData } from './jobs/callbacks/job.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OptOut } from '../../src/domain/ports.ts';
-import { optOutNoticeEnqueuer, type OptOutNoticeJobData } from '../../src/jobs/opt-out-notice/job.ts';
+import { optOutNoticeEnqueuer } from '../../src/jobs/opt-out-notice/enqueue-opt-out-notices.ts';
+import type { OptOutNoticeJobData } from '../../src/jobs/opt-out-notice/job.ts';
 import { notifyOptOut } from '../../src/jobs/opt-out-notice/notify-opt-out.ts';
 import { syncKfMessages } from '../../src/jobs/kf/sync-kf-messages.ts';
 import { contactEvent, createWorld, MINUTE, type World } from './contact-events.fixture.ts';

@@ -1,6 +1,4 @@
-import type { JobsOptions, Queue } from 'bullmq';
-import type { OptOutsListener } from '../../domain/ports.ts';
-import { applyQueuePolicy } from '../registry.ts';
+import type { JobsOptions } from 'bullmq';
 
 /** `optout.notice` on wecom-outbound: tell a customer's reps (app message) that they opted out. */
 export const OPT_OUT_NOTICE_JOB_NAME = 'optout.notice';
@@ -27,25 +25,4 @@ export const OPT_OUT_NOTICE_JOB_OPTIONS: JobsOptions = {
 /** One job per opt-out (contact and message): reported twice, queued once. BullMQ ids may not contain ':'. */
 export function optOutNoticeJobId(data: OptOutNoticeJobData): string {
   return `optout-notice.${data.externalUserId.replaceAll(':', '_')}.${data.at}.${data.source.replaceAll(':', '_')}`;
-}
-
-/**
- * The `onOptOuts` hook of recordInteractions and the API: one optout.notice job per opt-out.
- * Before its first job it sets the queue's global concurrency (registry.ts), as the tier tag
- * enqueuer does, since both share the queue.
- */
-export function optOutNoticeEnqueuer(queue: Pick<Queue<OptOutNoticeJobData>, 'name' | 'addBulk' | 'setGlobalConcurrency'>): OptOutsListener {
-  let limited: Promise<unknown> | null = null;
-  return async (optOuts) => {
-    if (optOuts.length === 0) return;
-    limited ??= applyQueuePolicy(queue).catch((err: unknown) => {
-      limited = null;
-      throw err;
-    });
-    await limited;
-    await queue.addBulk(optOuts.map(({ externalUserId, optOut }) => {
-      const data: OptOutNoticeJobData = { externalUserId, source: optOut.source, at: optOut.at };
-      return { name: OPT_OUT_NOTICE_JOB_NAME, data, opts: { ...OPT_OUT_NOTICE_JOB_OPTIONS, jobId: optOutNoticeJobId(data) } };
-    }));
-  };
 }
