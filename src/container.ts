@@ -21,7 +21,7 @@ import type { Config } from './config/load-config.ts';
 import { loadOccasions, type Occasions } from './config/load-occasions.ts';
 import { loadPolicies, type Policies } from './config/load-tier-policy.ts';
 import type { ContactChangeDeps } from './domain/contacts/apply-contact-change.ts';
-import type { TierChangesListener } from './domain/ports.ts';
+import type { OptOutsListener, TierChangesListener } from './domain/ports.ts';
 import { CallbackIntake } from './ingress/callback-intake.ts';
 import { Spool } from './ingress/spool.ts';
 import type { ContactSyncDeps } from './jobs/contacts-sync/deps.ts';
@@ -34,6 +34,7 @@ import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
 import { BOT_COMMAND_JOB_NAME, BOT_COMMAND_JOB_OPTIONS } from './jobs/bot/job.ts';
 import { BOT_COMMANDS } from './domain/bot/commands/all.ts';
 import { RedisBotOutbox, RedisCommandRate, RedisPendingChoices } from './adapters/redis/bot-state.ts';
+import { optOutNoticeEnqueuer } from './jobs/opt-out-notice/enqueue-opt-out-notices.ts';
 import { createRegisteredWorkers } from './jobs/queue-worker.ts';
 import type { CallbackJobData } from './jobs/callbacks/job.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
@@ -65,6 +66,8 @@ export interface Container {
   tierTags: WeComTierTagCatalog;
   /** Every stored tier change goes here: it queues the tier.tag job mirroring it in WeCom. */
   onTierChanges: TierChangesListener;
+  /** Every opt-out a customer's message makes goes here: it queues the optout.notice job telling their reps. */
+  onOptOuts: OptOutsListener;
   /** What contacts.sync jobs (initial sync, nightly reconciliation) run with (a job's logger is added per job). */
   contactSync: Omit<ContactSyncDeps, 'log'>;
   /** What value.score-all jobs (nightly, npm run value) score with. */
@@ -101,6 +104,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   const wecom = new WeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));
   const tierTags = new WeComTierTagCatalog({ api: wecom, redis: producer, keys, policy: policies.tiers, log: log.child({ component: 'tier-tags' }) });
   const onTierChanges = tierTagEnqueuer(queues.wecomOutbound);
+  const onOptOuts = optOutNoticeEnqueuer(queues.wecomOutbound);
   const contacts: ContactChangeDeps = {
     store,
     directory: new WeComContactDirectory(wecom, clock),
@@ -108,6 +112,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     timeZone: config.timezone,
     catalog: tierTags,
     onTierChanges,
+    onOptOuts,
   };
   const contactSync = { api: wecom, contacts, seen: new RedisSyncSeen(producer, keys), clock };
   const valueScoring: ValueJobDeps = { batches: new RedisValueBatches({ redis: producer, keys }), policy: policies.value, clock };
@@ -144,7 +149,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
   let workerRedis: Redis | undefined;
 
   return {
-    config, log, clock, keys, metrics, producer, queues, intake, policies, occasions, store, wecom, contacts, tierTags, onTierChanges, contactSync, valueScoring, outreach, dryRunLog,
+    config, log, clock, keys, metrics, producer, queues, intake, policies, occasions, store, wecom, contacts, tierTags, onTierChanges, onOptOuts, contactSync, valueScoring, outreach, dryRunLog,
     startWorkers() {
       const connection = createRedis(config.redis.url, 'worker', log);
       workerRedis = connection;
@@ -186,6 +191,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
           },
           send: { outbox: new RedisBotOutbox(producer, keys), api: wecom, clock },
         },
+        optOutNotice: { store, api: wecom },
       }, {
         connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }),
         limiters: { [queues.outreachSends.name as 'outreach-sends']: groupMsgLimiter(config.outreach.groupMsgPerMinute) },

@@ -153,6 +153,8 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
       tokens: config.api.tokens,
       // Tier changes an API call causes are mirrored as WeCom tags, like the worker's.
       onTierChanges: container.onTierChanges,
+      // A customer's 退订 posted by a chat-archive bridge is told to their reps, like a kf one.
+      onOptOuts: container.onOptOuts,
       log,
     },
   });

@@ -1,5 +1,6 @@
 import type { Contact, FollowRelation, Interaction, Order, Profile } from './contacts/contact.ts';
 import type { RelationFact } from './contacts/follows.ts';
+import type { OptOutFact, OptOutState } from './contacts/opt-out-state.ts';
 import type { Engagement } from './engagement/engagement.ts';
 import type { TierOverride } from './tiers/assess-tier.ts';
 import type { Lifecycle } from './tiers/lifecycle.ts';
@@ -72,6 +73,12 @@ export interface ContactRecord {
    * when their rep reverses it. Absent on records stored before opt-outs existed.
    */
   optOut?: OptOut | null;
+  /**
+   * Set when the rep (or an admin) reversed an opt-out and no later one came since: it keeps
+   * when, so an older 退订 read again (a kf re-sync, a replay) does not opt them out again
+   * (domain/contacts/opt-out-state.ts: the latest word wins). At most one of the two is set.
+   */
+  optOutReversal?: OptOutReversal | null;
 }
 
 /** A customer's request for no more automated messages. */
@@ -82,6 +89,13 @@ export interface OptOut {
   keyword: string;
   /** The interaction or message id it came from. */
   source: string;
+}
+
+/** The rep's (or an admin's) word that a customer gets automated messages again. */
+export interface OptOutReversal {
+  at: number;
+  /** Who reversed it: the API client's name. */
+  by: string;
 }
 
 export interface ContactPage {
@@ -134,8 +148,15 @@ export interface ContactCommits {
    * Idempotent by id; folds it into the engagement summary (intent keywords as given).
    * duplicate / conflict as for addOrder (canonicalInteraction), for the ids the store
    * still remembers exactly (the most recent ones); nothing is written for either.
+   * `optOut` (detectOptOut of this interaction) is applied in the same atomic write, so a
+   * replay or a crash between the two cannot leave one without the other.
    */
-  addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'>;
+  addInteraction(interaction: Interaction, intentKeywords: readonly string[], optOut?: OptOut | null): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'>;
+  /**
+   * Records an opt-out or its reversal (applyOptOutFact: a fact older than the latest one
+   * held changes nothing). Returns the state now held; null if the contact is unknown.
+   */
+  applyOptOutFact(externalUserId: string, fact: OptOutFact): Promise<OptOutState | null>;
   /** Marks the customer as having removed every rep, or not. */
   setCustomerLeft(externalUserId: string, left: boolean): Promise<void>;
   setOverride(externalUserId: string, override: TierOverride | null): Promise<boolean>;
@@ -164,6 +185,12 @@ export interface ContactDirectory {
 export interface TierTagCatalog {
   tierOfTagIds(tagIds: readonly string[]): Promise<Tier | null>;
 }
+
+/**
+ * Told about customers whose message opted them out, once it is stored (e.g. to tell their
+ * reps). May hear of one twice (a retried page); the opt-out is the one the record holds.
+ */
+export type OptOutsListener = (optOuts: readonly { externalUserId: string; optOut: OptOut }[]) => Promise<void>;
 
 /** Told about stored tier changes, e.g. to mirror them as WeCom corp tags. */
 export type TierChangesListener = (changes: readonly TierChange[]) => Promise<void>;

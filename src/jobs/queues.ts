@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 export const QUEUE_NAMES = {
   callbacks: 'callbacks',
   system: 'system',
-  /** Calls that write to WeCom (mark_tag); it alone carries their concurrency and rate limits. */
+  /** Calls that write to WeCom (mark_tag, the reps' opt-out notices); it alone carries their concurrency and rate limits. */
   wecomOutbound: 'wecom-outbound',
   /** Time-driven tier work: due re-evaluation and the nightly full recompute (concurrency 1). */
   tiers: 'tiers',

@@ -14,6 +14,8 @@ import {
 import { legacyFollowUpHandlers, type LegacyFollowUpDeps } from './outreach/legacy.ts';
 import { outreachJobHandlers, type OutreachQueueDeps } from './outreach/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './kf/job.ts';
+import { OPT_OUT_NOTICE_JOB_NAME, OPT_OUT_NOTICE_JOB_OPTIONS } from './opt-out-notice/job.ts';
+import { optOutNoticeJobHandler, type OptOutNoticeDeps } from './opt-out-notice/notify-opt-out.ts';
 import { kfSyncJobHandler } from './kf/kf-sync-job.ts';
 import type { KfSyncDeps } from './kf/sync-kf-messages.ts';
 import type { JobHandler } from './queue-worker.ts';
@@ -90,6 +92,7 @@ export interface JobContext {
   outreach: OutreachQueueDeps & { legacy: LegacyFollowUpDeps };
   welcome: WelcomeJobDeps;
   bot: BotJobDeps;
+  optOutNotice: OptOutNoticeDeps;
 }
 
 /** When a job runs by itself: every `every` ms, or on a cron `pattern` in FENJI_TIMEZONE. Its id is the job scheduler's key. */
@@ -116,6 +119,9 @@ export const JOBS: Readonly<Record<string, JobEntry>> = {
   [KF_SYNC_JOB_NAME]: { queue: QUEUE_NAMES.kf, options: KF_SYNC_JOB_OPTIONS, handler: (c) => kfSyncJobHandler(c.kf) },
   [HEARTBEAT_JOB_NAME]: { queue: QUEUE_NAMES.system, schedule: { id: 'heartbeat', every: HEARTBEAT_EVERY_MS }, handler: (c) => heartbeatJobHandler(c.heartbeat) },
   [TIER_TAG_JOB_NAME]: { queue: QUEUE_NAMES.wecomOutbound, options: TIER_TAG_JOB_OPTIONS, handler: (c) => tierTagJobHandler({ queue: c.tiers.outboundQueue, mirror: c.tiers.mirror }) },
+  [OPT_OUT_NOTICE_JOB_NAME]: {
+    queue: QUEUE_NAMES.wecomOutbound, options: OPT_OUT_NOTICE_JOB_OPTIONS, handler: (c) => optOutNoticeJobHandler({ ...c.optOutNotice, queue: c.tiers.outboundQueue }),
+  },
   [TIERS_DUE_JOB_NAME]: { queue: QUEUE_NAMES.tiers, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'tiers-due', every: TIERS_DUE_EVERY_MS }, handler: (c) => dueTiersJobHandler(c.tiers) },
   [TIERS_RECOMPUTE_JOB_NAME]: { queue: QUEUE_NAMES.tiers, options: SCHEDULED_JOB_OPTIONS, schedule: { id: 'tiers-recompute', pattern: RECOMPUTE_CRON, data: {} }, handler: (c) => recomputeTiersJobHandler(c.tiers) },
   [CONTACT_SYNC_JOB_NAME]: {

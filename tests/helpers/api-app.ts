@@ -2,7 +2,7 @@ import pino from 'pino';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { testPolicies } from './tier-rules.ts';
 import type { Contact } from '../../src/domain/contacts/contact.ts';
-import type { TierChange } from '../../src/domain/ports.ts';
+import type { OptOut, TierChange } from '../../src/domain/ports.ts';
 import { startAppHarness, type AppHarness } from './http-app.ts';
 
 export const API_TOKEN = 'erp-token-0123456789abcdef-xyz';
@@ -24,6 +24,8 @@ export interface ApiHarness extends AppHarness {
   store: RedisContactStore;
   /** Tier changes the hook was told about. */
   changes: TierChange[];
+  /** Opt-outs the onOptOuts hook was told about. */
+  optOuts: { externalUserId: string; optOut: OptOut }[];
   /** Every line the API logged (JSON, level debug and up). */
   logs: string[];
   /** Calls the API with the erp token (or `token`; null = none) and a JSON body. */
@@ -36,6 +38,7 @@ export interface ApiHarness extends AppHarness {
 export async function startApiHarness(options: { tokens?: { name: string; token: string }[] } = {}): Promise<ApiHarness> {
   const { tiers: policy } = testPolicies;
   const changes: TierChange[] = [];
+  const optOuts: ApiHarness['optOuts'] = [];
   const logs: string[] = [];
   const apiLog = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   let store: RedisContactStore | undefined;
@@ -46,6 +49,7 @@ export async function startApiHarness(options: { tokens?: { name: string; token:
         store, policy, timeZone: TZ, clock, log: apiLog,
         tokens: options.tokens ?? [{ name: 'erp', token: API_TOKEN }, { name: 'crm', token: OTHER_TOKEN }],
         onTierChanges: async (c) => void changes.push(...c),
+        onOptOuts: async (o) => void optOuts.push(...o),
       };
     },
   });
@@ -53,7 +57,7 @@ export async function startApiHarness(options: { tokens?: { name: string; token:
   const contactStore = store!;
 
   return {
-    ...harness, store: contactStore, changes, logs,
+    ...harness, store: contactStore, changes, optOuts, logs,
     async call(method, path, { body, raw, token = API_TOKEN, headers = {} } = {}) {
       const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
       const response = await fetch(`${harness.url}${path}`, {

@@ -22,7 +22,7 @@ describe('POST /api/interactions (real Redis)', () => {
     const first = await api.call('POST', '/api/interactions', { body: message('m1', NOW - 3 * DAY, { text: '你好' }) });
     expect(first.status).toBe(201);
     expect(InteractionAccepted.parse(first.body).tier).toMatchObject({ tier: 'C', source: 'rules' });
-    expect(first.body.interaction).toEqual({ id: 'm1', external_userid: 'c1', direction: 'inbound', channel: 'message', at: new Date(NOW - 3 * DAY).toISOString(), intent_keyword: null });
+    expect(first.body.interaction).toEqual({ id: 'm1', external_userid: 'c1', direction: 'inbound', channel: 'message', at: new Date(NOW - 3 * DAY).toISOString(), intent_keyword: null, opt_out_keyword: null });
     await api.call('POST', '/api/interactions', { body: message('m2', NOW - 2 * DAY) });
     const third = await api.call('POST', '/api/interactions', { body: message('m3', new Date(NOW - DAY).toISOString(), { channel: 'call' }) });
     expect(third.body.tier.tier).toBe('B');

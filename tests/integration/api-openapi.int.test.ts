@@ -61,7 +61,8 @@ describe('GET /api/openapi.json', () => {
     const documented = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops as Json).map((m) => `${m} ${path}`));
     expect(documented.sort()).toEqual(routerOperations().sort());
     expect(documented).toEqual(expect.arrayContaining(['post /api/orders', 'post /api/interactions', 'get /api/contacts', 'get /api/contacts/{id}',
-      'patch /api/contacts/{id}/profile', 'put /api/contacts/{id}/tier-override', 'delete /api/contacts/{id}/tier-override', 'get /api/tiers/summary']));
+      'patch /api/contacts/{id}/profile', 'put /api/contacts/{id}/tier-override', 'delete /api/contacts/{id}/tier-override', 'get /api/tiers/summary',
+      'post /api/contacts/{id}/opt-out', 'delete /api/contacts/{id}/opt-out']));
   });
 
   it("describes what the routes accept: the document's own examples are accepted as they are", async () => {
@@ -76,6 +77,7 @@ describe('GET /api/openapi.json', () => {
     expect((await api.call('POST', '/api/interactions', { body: example('InteractionInput') })).status).toBe(201);
     expect((await api.call('PATCH', `/api/contacts/${id}/profile`, { body: example('ProfilePatch') })).status).toBe(200);
     expect((await api.call('PUT', `/api/contacts/${id}/tier-override`, { body: example('TierOverrideInput') })).status).toBe(200);
+    expect((await api.call('POST', `/api/contacts/${id}/opt-out`, { body: example('OptOutInput') })).status).toBe(200);
   });
 
   it('matches the validation: a documented required field or a closed object is enforced by the route', async () => {

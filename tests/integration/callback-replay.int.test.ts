@@ -125,6 +125,17 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'kf.sync of a customer who writes 退订 (the opt-out is written with the message)',
+    prepare: async (w) => {
+      const before = [await added(w, 'wmKfOptOut')];
+      for (const text of ['在吗', '退订']) {
+        await w.sandbox.simulate.customerMessage({ external_userid: 'wmKfOptOut', text, open_kfid: KF });
+        w.clock.advance(MINUTE);
+      }
+      return { before, job: { kfSync: true } };
+    },
+  },
+  {
     name: 'change_external_tag',
     prepare: async (w) => ({
       before: [await added(w, 'wmTag')],

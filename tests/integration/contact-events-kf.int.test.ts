@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisKfSyncState } from '../../src/adapters/redis/kf-sync-state.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
+import { personalSkip } from '../../src/domain/outreach/personal-skip.ts';
 import { KfSyncBusyError, syncKfMessages } from '../../src/jobs/kf/sync-kf-messages.ts';
 import { contactEvent, createWorld, MINUTE, type World } from './contact-events.fixture.ts';
 
@@ -86,6 +87,35 @@ describe('kf messages into interactions and tiers (sandbox, real Redis)', () => 
     expect(record?.engagement.intents).toEqual([expect.objectContaining({ keyword: '报价' })]);
     expect(record?.tier).toMatchObject({ tier: 'B' });
     expect(record?.tier?.reasons.some((r) => r.startsWith("提到'报价'"))).toBe(true);
+  });
+
+  it('opts out a customer who writes 退订, in the same write as the message; a re-sync after the reversal changes nothing', async () => {
+    await addLiNa();
+    await write('在吗');
+    await write('ＴＤ 🙏');
+    const stats = await syncKfMessages(w.kfDeps(), { openKfId: KF, token: '' });
+    expect(stats).toMatchObject({ added: 2, optOuts: 1 });
+    const record = (await w.store.get('wmLiNa'))!;
+    expect(record.optOut).toMatchObject({ keyword: 'TD', source: expect.stringMatching(/^kf-/) });
+    expect(record.optOut!.at).toBeLessThanOrEqual(w.clock.now());
+    expect(personalSkip(record)).toBe('opted_out');
+
+    // The rep reverses it; then the account is read again from the start (a lost cursor).
+    w.clock.advance(MINUTE);
+    await w.store.applyOptOutFact('wmLiNa', { kind: 'reversal', reversal: { at: w.clock.now(), by: 'crm' } });
+    await w.redis.del(w.keys.kfCursor(KF));
+    expect(await syncKfMessages(w.kfDeps(), { openKfId: KF, token: '' })).toMatchObject({ duplicate: 2, optOuts: 0 });
+    expect(personalSkip((await w.store.get('wmLiNa'))!)).toBeNull();
+
+    // A 退订 written before a reversal but read after it does not count; one written after does.
+    await write('不要再给我发消息了');
+    w.clock.advance(MINUTE);
+    await w.store.applyOptOutFact('wmLiNa', { kind: 'reversal', reversal: { at: w.clock.now(), by: 'crm' } });
+    await syncKfMessages(w.kfDeps(), { openKfId: KF, token: '' });
+    expect(personalSkip((await w.store.get('wmLiNa'))!)).toBeNull();
+    await write('退订');
+    await syncKfMessages(w.kfDeps(), { openKfId: KF, token: '' });
+    expect((await w.store.get('wmLiNa'))?.optOut?.keyword).toBe('退订');
   });
 
   it('runs one sync per kf account at a time', async () => {

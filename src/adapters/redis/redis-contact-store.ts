@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Contact, FollowRelation, Interaction, Order, Profile } from '../../domain/contacts/contact.ts';
 import { canonicalInteraction, canonicalOrder, keptOrder } from '../../domain/contacts/fact-identity.ts';
 import { applyRelationFact, mergeListedFollows, type RelationFact } from '../../domain/contacts/follows.ts';
-import type { ContactPage, ContactRecord, ContactStore, StoredTier, TierChange, ValueSummary } from '../../domain/ports.ts';
+import { applyOptOutFact, type OptOutFact, type OptOutState } from '../../domain/contacts/opt-out-state.ts';
+import type { ContactPage, ContactRecord, ContactStore, OptOut, StoredTier, TierChange, ValueSummary } from '../../domain/ports.ts';
 import type { TierOverride } from '../../domain/tiers/assess-tier.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';
 import type { ValueResult } from '../../domain/value/value-score.ts';
@@ -144,14 +145,23 @@ export class RedisContactStore implements ContactStore {
     return canonicalOrder(stored) === canonicalOrder(order) ? 'duplicate' : 'conflict';
   }
 
-  async addInteraction(interaction: Interaction, intentKeywords: readonly string[]): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'> {
-    const fact = canonicalInteraction(interaction, intentKeywords);
+  async addInteraction(interaction: Interaction, intentKeywords: readonly string[], optOut: OptOut | null = null): Promise<'added' | 'duplicate' | 'conflict' | 'unknown_contact'> {
+    const fact = canonicalInteraction(interaction, intentKeywords, optOut?.keyword);
     return this.mutate(interaction.externalUserId, (before) => {
       if (!before) return { result: 'unknown_contact' as const };
       const seen = seenFact(before, interaction.id);
       // Remembered from before fields were kept (undefined): nothing to compare, a replay.
       if (seen !== null) return { result: seen === undefined || seen === fingerprint(fact) ? 'duplicate' as const : 'conflict' as const };
-      return { result: 'added' as const, next: withInteractionFact(before, interaction, intentKeywords) };
+      return { result: 'added' as const, next: withInteractionFact(before, interaction, intentKeywords, optOut) };
+    });
+  }
+
+  async applyOptOutFact(externalUserId: string, fact: OptOutFact): Promise<OptOutState | null> {
+    return this.mutate(externalUserId, (before) => {
+      if (!before) return { result: null };
+      const record = applyOptOutFact(before.record, fact);
+      const state = { optOut: record.optOut ?? null, optOutReversal: record.optOutReversal ?? null };
+      return record === before.record ? { result: state } : { result: state, next: { ...before, record } };
     });
   }
 

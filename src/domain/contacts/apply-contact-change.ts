@@ -1,5 +1,5 @@
 import type { Contact, FollowRelation } from './contact.ts';
-import type { ContactDirectory, ContactRecord, TierChange, TierTagCatalog } from '../ports.ts';
+import type { ContactDirectory, ContactRecord, OptOutsListener, TierChange, TierTagCatalog } from '../ports.ts';
 import { applyRelationFact, customerLeftOf, mergeFetchedFollows, type RelationStatus } from './follows.ts';
 import { settleTiers, type SettleDeps } from './settle-tiers.ts';
 
@@ -17,6 +17,8 @@ export interface ContactChange {
 
 export interface ContactChangeDeps extends SettleDeps {
   directory: ContactDirectory;
+  /** Told about customers whose message opted them out (recordInteractions); default: nobody. */
+  onOptOuts?: OptOutsListener;
   /** Without it, a rep's tier tag edit is not detected (nothing else changes). */
   catalog?: TierTagCatalog;
 }

@@ -30,11 +30,13 @@ export function keptOrder(o: Order): Order {
 }
 
 /**
- * What an interaction leaves in the archive: its direction, channel, time, rep and the
- * buying-intent keyword its text holds (the text itself is never kept, so a new wording
- * with the same keyword is the same interaction).
+ * What an interaction leaves in the archive: its direction, channel, time, rep, the
+ * buying-intent keyword its text holds and the opt-out word, if it is one (the text itself
+ * is never kept, so a new wording with the same keywords is the same interaction). The
+ * opt-out word is left out when there is none, so interactions recorded before opt-outs
+ * existed keep their identity.
  */
-export function canonicalInteraction(i: Interaction, intentKeywords: readonly string[]): string {
+export function canonicalInteraction(i: Interaction, intentKeywords: readonly string[], optOutKeyword?: string | null): string {
   const keyword = i.direction === 'inbound' ? findIntentKeyword(i.text, intentKeywords) : undefined;
-  return JSON.stringify([i.id, i.externalUserId, i.direction, i.channel, i.at, i.userId ?? null, keyword ?? null]);
+  return JSON.stringify([i.id, i.externalUserId, i.direction, i.channel, i.at, i.userId ?? null, keyword ?? null, ...(optOutKeyword ? [optOutKeyword] : [])]);
 }

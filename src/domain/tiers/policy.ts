@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optOutPolicySchema } from '../contacts/opt-out.ts';
 
 /**
  * Tier rules as data (config/tiers.jsonc), validated at start-up. Days, not ms. Strict
@@ -21,6 +22,8 @@ export const tierPolicySchema = z.strictObject({
   }),
   tagGroupName: z.string().min(1).max(30),
   tagNames: z.strictObject({ A: z.string().min(1).max(30), B: z.string().min(1).max(30), C: z.string().min(1).max(30), D: z.string().min(1).max(30) }),
+  // Read where customer messages are read, with the intent keywords (domain/contacts/opt-out.ts).
+  optOut: optOutPolicySchema,
 });
 
 export type TierPolicy = z.infer<typeof tierPolicySchema>;

@@ -37,6 +37,8 @@ export interface KfSyncStats {
   messages: number;
   added: number;
   duplicate: number;
+  /** Customer messages that opted out (退订), stored with their message. */
+  optOuts: number;
   tierChanges: number;
 }
 
@@ -57,7 +59,7 @@ export async function syncKfMessages(deps: KfSyncDeps, job: { openKfId: string; 
   const { openKfId } = job;
   const lock = await deps.state.tryLock(openKfId, deps.lockTtlMs ?? 60_000);
   if (!lock) throw new KfSyncBusyError(openKfId);
-  const stats: KfSyncStats = { pages: 0, messages: 0, added: 0, duplicate: 0, tierChanges: 0 };
+  const stats: KfSyncStats = { pages: 0, messages: 0, added: 0, duplicate: 0, optOuts: 0, tierChanges: 0 };
   try {
     let cursor = await deps.state.cursor(openKfId);
     let token: string | undefined = job.token || undefined;
@@ -95,6 +97,7 @@ export async function syncKfMessages(deps: KfSyncDeps, job: { openKfId: string; 
       stats.messages += page.msg_list.length;
       stats.added += recorded.added;
       stats.duplicate += recorded.duplicate;
+      stats.optOuts += recorded.optOuts;
       stats.tierChanges += recorded.changes.length;
       if (page.has_more !== 1 || !page.next_cursor) return stats;
     }

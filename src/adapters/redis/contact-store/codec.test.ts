@@ -90,6 +90,24 @@ describe('contact record codec', () => {
     ]);
   });
 
+  it('keeps the opt-out word in the hot half, and without one writes the very bytes it wrote before opt-outs existed', () => {
+    const e = entry();
+    const plain = encodeEntry(e);
+    expect(encodeEntry({ ...e, record: { ...e.record, optOut: null, optOutReversal: null } })).toBe(plain);
+    expect(decodeEntry('wm1', plain).record).not.toHaveProperty('optOut');
+
+    const optedOut = { ...e, record: { ...e.record, optOut: { at: T + 9, keyword: '退订"', source: 'kf-m\n1' } } };
+    const raw = encodeEntry(optedOut);
+    expect(raw.length - plain.length).toBeLessThan(40);
+    expect(decodeEntry('wm1', raw)).toEqual(optedOut);
+    // A tier job reads and rewrites the hot half alone: the opt-out goes with it.
+    expect(encodeHot(decodeHot(hotOf(raw)))).toBe(hotOf(raw));
+    expect(raw.slice(raw.indexOf('\n'))).toBe(plain.slice(plain.indexOf('\n')));
+
+    const reversed = { ...e, record: { ...e.record, optOutReversal: { at: T + 10, by: 'crm' } } };
+    expect(decodeEntry('wm1', encodeEntry(reversed))).toEqual(reversed);
+  });
+
   it('refuses a record of an unknown format', () => {
     expect(() => decodeHot('[3,[null,[],[],[],[],0],0,0,[]]')).toThrow(/format 3/);
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Contact, FollowRelation, Gender, Profile } from '../../../domain/contacts/contact.ts';
 import type { Engagement } from '../../../domain/engagement/engagement.ts';
-import type { ContactRecord, OrderTotals, StoredTier } from '../../../domain/ports.ts';
+import type { ContactRecord, OptOut, OptOutReversal, OrderTotals, StoredTier } from '../../../domain/ports.ts';
 import type { TierOverride } from '../../../domain/tiers/assess-tier.ts';
 import type { Lifecycle } from '../../../domain/tiers/lifecycle.ts';
 import type { Tier } from '../../../domain/tiers/policy.ts';
@@ -31,7 +31,11 @@ export interface Entry {
   totals: { count: number; amountFen: number; profitFen: number; paid: number; daysLate: number };
 }
 
-/** 2: inbound ids and their facts as strings of fingerprints; 1 (read only): ids as an array, or none. */
+/**
+ * 2: inbound ids and their facts as strings of fingerprints; 1 (read only): ids as an array,
+ * or none. An opt-out is an optional last element of format 2's hot half (encodeOptOut): a
+ * record without one is byte for byte what it was before opt-outs existed.
+ */
 const FORMAT = 2;
 export const FINGERPRINT_LENGTH = 8;
 /** Where an interaction's kept fields are not known (remembered before fields were kept). */
@@ -49,6 +53,9 @@ export interface HotPart {
   tier: StoredTier | null;
   override: TierOverride | null;
   reps: string[];
+  /** The latest opt-out word (opt-out-state.ts); absent when there never was one. */
+  optOut?: OptOut | null;
+  optOutReversal?: OptOutReversal | null;
 }
 
 /** Reps with an active relation, sorted: who sees the contact in "my customers". */
@@ -83,13 +90,32 @@ export function encodeHot(h: HotPart): string {
     throw new Error('contact record: inbound ids and facts must be one fingerprint per kept message');
   }
   const summary = [e.addedAt, e.inbound, e.pushes, e.intents.flatMap((i) => [i.at, i.keyword]), e.paidOrders, e.customerLeft ? 1 : 0];
+  const optOut = encodeOptOut(h);
   return JSON.stringify([
     FORMAT,
     e.inbound.length === 0 ? summary : [...summary, ids, h.inboundFacts],
     h.tier ? encodeTier(h.tier) : 0,
     o ? [o.tier, o.by, o.reason, o.at, o.until ?? null] : 0,
     h.reps,
+    // Left out when there never was one, as for nearly everyone: no byte more per contact.
+    ...(optOut ? [optOut] : []),
   ]);
+}
+
+/**
+ * The opt-out word in the hot half (beside the tier: a tier job's hot-half write carries it
+ * and a change to it makes that write retry, and the value job's tail reader never meets
+ * it): `[1, at, keyword, source]` opted out, `[0, at, by]` reversed.
+ */
+function encodeOptOut(h: Pick<HotPart, 'optOut' | 'optOutReversal'>): OptOutJson | null {
+  if (h.optOut) return [1, h.optOut.at, h.optOut.keyword, h.optOut.source];
+  if (h.optOutReversal) return [0, h.optOutReversal.at, h.optOutReversal.by];
+  return null;
+}
+
+function decodeOptOut(j: OptOutJson | undefined): Pick<HotPart, 'optOut' | 'optOutReversal'> {
+  if (!j) return {};
+  return j[0] === 1 ? { optOut: { at: j[1], keyword: j[2], source: j[3] } } : { optOutReversal: { at: j[1], by: j[2] } };
 }
 
 /** The hot half of a raw record. */
@@ -142,6 +168,7 @@ export function decodeHot(raw: string): HotPart {
     tier: hot[2] === 0 ? null : decodeTier(hot[2]),
     override: o === 0 ? null : { tier: o[0], by: o[1], reason: o[2], at: o[3], ...(o[4] === null ? {} : { until: o[4] }) },
     reps: hot[4],
+    ...decodeOptOut(hot[5]),
   };
 }
 
@@ -159,7 +186,11 @@ export function decodeEntry(externalUserId: string, raw: string): Entry {
     : { count: t[0], amountFen: t[1], profitFen: t[2], paid: t[3], daysLate: t[4] };
   const value = decodeValue(v);
   return {
-    record: { contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value },
+    record: {
+      contact, engagement: hot.engagement, orders: orderTotals(totals), tier: hot.tier, override: hot.override, value,
+      ...(hot.optOut ? { optOut: hot.optOut } : {}),
+      ...(hot.optOutReversal ? { optOutReversal: hot.optOutReversal } : {}),
+    },
     inboundFacts: hot.inboundFacts,
     seen,
     seenFacts,
@@ -234,7 +265,9 @@ type HotJson = [
   TierJson | 0,
   [Tier, string, string, number, number | null] | 0,
   string[],
+  OptOutJson?,
 ];
+type OptOutJson = [1, number, string, string] | [0, number, string];
 type FollowJson = [string, number, number, string[] | number, number | string[], (string | null)?, (number | null)?, (string | null)?];
 type ColdJson = [
   string, 1 | 2, number, string | null, string | null, FollowJson[], Profile, number, number,

@@ -1,5 +1,7 @@
 import type { Contact, Interaction, Order, Profile } from '../../../domain/contacts/contact.ts';
 import { canonicalInteraction } from '../../../domain/contacts/fact-identity.ts';
+import { applyOptOutFact } from '../../../domain/contacts/opt-out-state.ts';
+import type { OptOut } from '../../../domain/ports.ts';
 import { emptyEngagement, withInteraction, withOrder } from '../../../domain/engagement/engagement.ts';
 import { FINGERPRINT_LENGTH, fingerprint, orderTotals, UNKNOWN_FACT, type Entry } from './codec.ts';
 
@@ -20,7 +22,7 @@ function firstActiveAdd(contact: Contact): number | null {
   return times.length === 0 ? null : Math.min(...times);
 }
 
-/** Identity and relations from `contact`; profile, createdAt, facts and tier kept. */
+/** Identity and relations from `contact`; profile, createdAt, facts, tier and opt-out kept. */
 export function withContact(before: Entry | null, contact: Contact): Entry {
   const previous = before?.record;
   const merged: Contact = previous
@@ -32,6 +34,8 @@ export function withContact(before: Entry | null, contact: Contact): Entry {
     record: {
       contact: merged, engagement, orders: orderTotals(totals),
       tier: previous?.tier ?? null, override: previous?.override ?? null, value: previous?.value ?? null,
+      ...(previous?.optOut ? { optOut: previous.optOut } : {}),
+      ...(previous?.optOutReversal ? { optOutReversal: previous.optOutReversal } : {}),
     },
     inboundFacts: before?.inboundFacts ?? '',
     seen: before?.seen ?? '',
@@ -80,14 +84,15 @@ const known = (fact: string): string | undefined => (fact.length === FINGERPRINT
  * Folds an interaction in and remembers its id with its kept fields (canonicalInteraction):
  * beside the summary's id when the summary keeps it (an inbound message), else in `seen`,
  * as is the inbound message that falls off the summary's list; the oldest of `seen` drops out.
+ * The opt-out it carries (detectOptOut), if any, is applied as a fact (the latest word wins).
  */
-export function withInteractionFact(before: Entry, interaction: Interaction, intentKeywords: readonly string[]): Entry {
+export function withInteractionFact(before: Entry, interaction: Interaction, intentKeywords: readonly string[], optOut: OptOut | null = null): Entry {
   const id = fingerprint(interaction.id);
   const was = before.record.engagement;
   // The summary keeps message ids to count by id: the fingerprint is enough, and short.
   const engagement = withInteraction(was, { ...interaction, id }, intentKeywords);
   const factOf = new Map(was.inboundIds.map((k, i) => [k, before.inboundFacts.slice(i * FINGERPRINT_LENGTH, (i + 1) * FINGERPRINT_LENGTH)]));
-  if (!factOf.has(id)) factOf.set(id, fingerprint(canonicalInteraction(interaction, intentKeywords)));
+  if (!factOf.has(id)) factOf.set(id, fingerprint(canonicalInteraction(interaction, intentKeywords, optOut?.keyword)));
   const kept = new Set(engagement.inboundIds);
   let { seen, seenFacts } = before;
   for (const [k, fact] of factOf) {
@@ -101,7 +106,7 @@ export function withInteractionFact(before: Entry, interaction: Interaction, int
     inboundFacts: engagement.inboundIds.map((k) => factOf.get(k)!).join(''),
     seen: seen.slice(-keep),
     seenFacts: seenFacts.slice(-keep),
-    record: { ...before.record, engagement },
+    record: optOut ? applyOptOutFact({ ...before.record, engagement }, { kind: 'opt_out', optOut }) : { ...before.record, engagement },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ApiToken } from '../../../config/api-tokens.ts';
-import type { ContactRecord, ContactStore, TierChange } from '../../../domain/ports.ts';
+import type { ContactRecord, ContactStore, OptOutsListener, TierChange } from '../../../domain/ports.ts';
 import { reevaluateTier } from '../../../domain/tiers/reevaluate-tier.ts';
 import type { TierPolicy } from '../../../domain/tiers/policy.ts';
 import type { Clock } from '../../../shared/clock.ts';
@@ -21,6 +21,11 @@ export interface ApiDeps {
    * fact and the tier are already stored. Default: nothing.
    */
   onTierChanges?: (changes: readonly TierChange[]) => Promise<void>;
+  /**
+   * Told about an opt-out an inbound message posted to /api/interactions made, once stored
+   * (e.g. to tell the reps). A failure is logged, not returned: the opt-out is stored.
+   */
+  onOptOuts?: OptOutsListener;
   log: Logger;
   /** Largest JSON body (default 256 KB). */
   maxBodyBytes?: number;

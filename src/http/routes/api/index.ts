@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps.ts';
 import { ApiError, apiErrors } from './errors.ts';
 import { mountInteractions } from './interactions.ts';
 import { mountOpenApi } from './openapi.ts';
+import { mountOptOut } from './opt-out.ts';
 import { mountOrders } from './orders.ts';
 import { mountProfile } from './profile.ts';
 import { mountTierOverride } from './tier-override.ts';
@@ -47,6 +48,7 @@ export function buildApiRouter(deps: ApiDeps): Router {
   mountContacts(router, auth, deps);
   mountProfile(router, auth, deps);
   mountTierOverride(router, auth, deps);
+  mountOptOut(router, auth, deps);
   mountTiersSummary(router, auth, deps);
   return router;
 }

@@ -86,7 +86,7 @@ export function buildOpenApiDocument(): Json {
         }),
       },
       '/api/contacts/{id}': {
-        get: operation('One contact: archive, engagement, tier with reasons, lifecycle, value, history', { parameters: id }, {
+        get: operation('One contact: archive, engagement, tier with reasons, lifecycle, value, history, opt-out', { parameters: id }, {
           200: ok('The contact', res.ContactDetail), ...errors(400, 404),
         }),
       },
@@ -101,6 +101,14 @@ export function buildOpenApiDocument(): Json {
         }),
         delete: operation('Remove the manual tier: the rules decide again', { parameters: id }, {
           200: ok('The tier now in force', res.TierResult), ...errors(400, 404),
+        }),
+      },
+      '/api/contacts/{id}/opt-out': {
+        post: operation('Opt the customer out of automated messages by hand (e.g. they asked on the phone)', { parameters: id, requestBody: body(req.OptOutInput) }, {
+          200: ok('The opt-out state now held', res.OptOutResult), ...errors(400, 404, 413, 415),
+        }),
+        delete: operation('Reverse an opt-out: automated messages again; older opt-out messages read later do not count', { parameters: id }, {
+          200: ok('The opt-out state now held', res.OptOutResult), ...errors(400, 404),
         }),
       },
       '/api/tiers/summary': {

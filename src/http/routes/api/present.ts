@@ -4,7 +4,7 @@ import type { TierOverride } from '../../../domain/tiers/assess-tier.ts';
 import { LIFECYCLE_LABELS } from '../../../domain/tiers/lifecycle.ts';
 import { TIER_LABELS } from '../../../domain/tiers/policy.ts';
 import { effectiveValue, GRADE_LABELS, QUADRANT_LABELS, type Quadrant, type Value, type ValueGrade } from '../../../domain/value/value-score.ts';
-import type { ContactDetail, ContactSummary, HistoryEntry, OverrideView, TierView, TiersSummary } from './schemas/responses.ts';
+import type { ContactDetail, ContactSummary, HistoryEntry, OptOutResult, OverrideView, TierView, TiersSummary } from './schemas/responses.ts';
 
 // Domain records → API JSON: snake_case, ISO times, zh labels next to codes.
 
@@ -56,6 +56,16 @@ export function presentContact(record: ContactRecord, history: TierChange[]): z.
     lifecycle: record.tier ? { stage: record.tier.lifecycle, label: LIFECYCLE_LABELS[record.tier.lifecycle] } : null,
     value: v ? presentValue(v) : null,
     history: history.map(presentHistory),
+    ...presentOptOut(record),
+  };
+}
+
+/** The opt-out state: the opt-out while it holds, or the reversal that was the last word. */
+export function presentOptOut(state: Pick<ContactRecord, 'optOut' | 'optOutReversal'>): Omit<z.infer<typeof OptOutResult>, 'external_userid'> {
+  const { optOut: o, optOutReversal: r } = state;
+  return {
+    opt_out: o ? { at: iso(o.at), keyword: o.keyword, source: o.source } : null,
+    opt_out_reversal: r ? { at: iso(r.at), by: r.by } : null,
   };
 }
 
@@ -82,6 +92,7 @@ export function presentSummary(record: ContactRecord): z.infer<typeof ContactSum
     tier: t?.tier ?? null, tier_label: t ? TIER_LABELS[t.tier] : null, tier_source: t?.source ?? null,
     lifecycle: t?.lifecycle ?? null,
     reps: c.follows.filter((f) => f.status === 'active').map((f) => f.userId),
+    opted_out: Boolean(record.optOut),
     updated_at: iso(c.updatedAt),
   };
 }

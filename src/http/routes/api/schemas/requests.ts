@@ -85,6 +85,12 @@ export const TierOverrideInput = named(
   { id: 'TierOverrideInput', examples: [{ tier: 'A', reason: '年度框架协议客户', until: '2026-06-30T00:00:00+08:00' }] },
 );
 
+/** POST /api/contacts/:id/opt-out. */
+export const OptOutInput = named(
+  z.strictObject({ reason: ShortText(200).describe('Why, in words a rep reads (shown as the opt-out keyword), e.g. 电话中要求不再发送.') }),
+  { id: 'OptOutInput', examples: [{ reason: '电话中客户要求不再接收推送' }] },
+);
+
 /** GET /api/contacts query. */
 export const ContactListQuery = z.strictObject({
   tier: TierCode.optional(),

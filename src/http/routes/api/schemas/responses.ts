@@ -26,6 +26,22 @@ export const TierView = named(
   { id: 'TierView' },
 );
 
+/** A customer's opt-out (退订) as shown. */
+export const OptOutView = named(
+  z.object({
+    at: TimeOutput.describe('When they asked: the message time, or when it was set by hand.'),
+    keyword: z.string().describe('The opt-out word their message matched (e.g. 退订), or the reason given when set by hand.'),
+    source: z.string().describe('The interaction id it came from (kf-<msgid> for 微信客服), or api:<client> when set by hand.'),
+  }),
+  { id: 'OptOut', description: 'The customer gets no automated messages (follow-ups, greetings, care) until it is reversed.' },
+);
+
+/** A reversed opt-out as shown. */
+export const OptOutReversalView = named(
+  z.object({ at: TimeOutput, by: z.string().describe('The API client who reversed it.') }),
+  { id: 'OptOutReversal', description: 'The last word was a reversal: opt-out messages older than `at` (a re-sync, a replay) do not opt the customer out again; a newer one does.' },
+);
+
 /** One tier change. */
 export const HistoryEntry = named(
   z.object({ from: TierCode.nullable(), to: TierCode, at: TimeOutput, source: z.enum(['rules', 'override']), reasons: z.array(z.string()) }),
@@ -75,6 +91,8 @@ export const ContactDetail = named(
       quadrant_label: z.string().nullable(),
     }).nullable().describe('From the nightly value scoring. A contact without orders is always score 0, low, no quadrant; a buyer is null until the first scoring after its first order.'),
     history: z.array(HistoryEntry).describe('Latest tier changes, newest first.'),
+    opt_out: OptOutView.nullable().describe('Set while the customer is opted out of automated messages (退订).'),
+    opt_out_reversal: OptOutReversalView.nullable().describe('Set when the last word was a reversal of an opt-out.'),
   }),
   { id: 'ContactDetail' },
 );
@@ -90,6 +108,7 @@ export const ContactSummary = named(
     tier_source: z.enum(['rules', 'override']).nullable(),
     lifecycle: z.enum(['potential', 'new', 'loyal', 'churned']).nullable(),
     reps: z.array(z.string()).describe('Reps with an active relation.'),
+    opted_out: z.boolean().describe('The customer opted out of automated messages (退订).'),
     updated_at: TimeOutput,
   }),
   { id: 'ContactSummary' },
@@ -126,6 +145,7 @@ export const InteractionAccepted = named(
     interaction: z.object({
       id: z.string(), external_userid: z.string(), direction: z.enum(['inbound', 'outbound']), channel: z.enum(['message', 'call', 'visit']),
       at: TimeOutput, intent_keyword: z.string().nullable().describe('The buying-intent keyword found in the text, if any.'),
+      opt_out_keyword: z.string().nullable().describe('The opt-out word (退订, 不要再发 …) found in an inbound message, if any: the customer is opted out unless a later reversal exists.'),
     }),
     tier: TierView.nullable(),
   }),
@@ -137,6 +157,12 @@ export const ProfileResult = named(z.object({ external_userid: z.string(), profi
 
 /** PUT and DELETE /api/contacts/:id/tier-override. */
 export const TierResult = named(z.object({ external_userid: z.string(), tier: TierView.nullable() }), { id: 'TierResult' });
+
+/** POST and DELETE /api/contacts/:id/opt-out. */
+export const OptOutResult = named(
+  z.object({ external_userid: z.string(), opt_out: OptOutView.nullable(), opt_out_reversal: OptOutReversalView.nullable() }),
+  { id: 'OptOutResult', description: 'The opt-out state now held: opt_out set = no automated messages.' },
+);
 
 /** GET /api/tiers/summary. */
 export const TiersSummary = named(
