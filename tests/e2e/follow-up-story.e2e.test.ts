@@ -84,15 +84,15 @@ describe('follow-up pushes stop for a customer who deletes the rep, and go on fo
     expect(await day(14)).toEqual([{ chat_type: 'single', sender: REP, external_userid: ['wmKeeps'], text: { content: policy().tiers.C.text } }]);
     // 王芳 never wrote: C every 7 days until C lapses into D (30 days after she was added,
     // plus the grace), then D every 30 days from her last push. Day 59 (5 March) is the last
-    // catch-up day of 元宵 (3 March): its greeting goes out instead, and as a push it moves
-    // her D follow-up 30 days on, past day 80 (春节, day 43, fell between the runs and its
-    // catch-up days).
+    // catch-up day of 元宵 (3 March): its greeting goes out; a greeting is not a follow-up
+    // push, so her D follow-up still goes out when due, the next day (春节, day 43, fell
+    // between the runs and its catch-up days).
     const later: [number, string][] = [];
     for (const d of [20, 30, 40, 50, 59, 60, 80]) for (const t of await day(d)) later.push([d, t.text.content]);
     const lantern = fenji.container.occasions.occasions.holidays.lanternFestival.texts.D;
-    expect(later).toEqual([[30, policy().tiers.C.text], [59, lantern]]);
+    expect(later).toEqual([[30, policy().tiers.C.text], [59, lantern], [60, policy().tiers.D.text]]);
     expect((await stored('wmKeeps')).tier?.tier).toBe('D');
-    expect(tasks().flatMap((t) => t.external_userid).filter((id) => id === 'wmKeeps')).toHaveLength(4);
+    expect(tasks().flatMap((t) => t.external_userid).filter((id) => id === 'wmKeeps')).toHaveLength(5);
     expect(tasks().filter((t) => t.external_userid.includes('wmGoes'))).toHaveLength(2);
     expect((await stored('wmGoes')).engagement.pushes).toEqual([confirmed(7), confirmed(10)]);
   });

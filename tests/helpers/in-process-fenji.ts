@@ -38,6 +38,8 @@ export const API_TOKEN = 'story-token-0123456789abcdef';
  */
 export interface InProcessFenji {
   url: string;
+  /** Its Redis key prefix (a second process joins it with `join`). */
+  prefix: string;
   sandbox: Sandbox;
   container: Container;
   clock: FakeClock;
@@ -56,11 +58,16 @@ export interface InProcessFenji {
   close(): Promise<void>;
 }
 
-export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?: string; env?: Record<string, string> }): Promise<InProcessFenji> {
-  const { clock } = options;
+/**
+ * `join`: a second Fenji process (a second container) on the first one's Redis prefix and
+ * sandbox: same queues, ledger and store; WeCom keeps calling back the first one. Closing it
+ * leaves the first one's sandbox and keys alone.
+ */
+export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?: string; env?: Record<string, string>; join?: InProcessFenji }): Promise<InProcessFenji> {
+  const { clock, join } = options;
   const log = pino({ level: process.env['FENJI_TEST_LOG'] ?? 'silent' });
-  const sandbox = await startSandbox({ clock });
-  const prefix = uniquePrefix('story');
+  const sandbox = join?.sandbox ?? await startSandbox({ clock });
+  const prefix = join?.prefix ?? uniquePrefix('story');
   const config = loadConfig({
     REDIS_URL: options.redisUrl ?? testRedisUrl(),
     REDIS_KEY_PREFIX: prefix,
@@ -94,7 +101,7 @@ export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sandbox.setCallbackUrl(`${url}/wecom/callback`);
+  if (!join) sandbox.setCallbackUrl(`${url}/wecom/callback`);
 
   async function settled({ skip = [], timeoutMs = 15_000 }: { skip?: string[]; timeoutMs?: number } = {}): Promise<void> {
     const queues = Object.values(container.queues).filter((q) => !skip.includes(q.name));
@@ -111,7 +118,7 @@ export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?
   }
 
   return {
-    url, sandbox, container, clock, settled,
+    url, prefix, sandbox, container, clock, settled,
     async runDueJob() {
       await container.queues.tiers.add(TIERS_DUE_JOB_NAME, {});
       await settled();
@@ -130,6 +137,7 @@ export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?
         server.closeAllConnections();
       });
       await container.close();
+      if (join) return;
       await sandbox.close();
       const redis = connectTestRedis();
       await deleteByPrefix(redis, prefix);

@@ -65,7 +65,12 @@ export interface Order {
   region?: string;
 }
 
-export type InteractionChannel = 'message' | 'call' | 'visit' | 'kf' | 'push';
+/**
+ * `push`: a follow-up (企业群发) the customer received. `greeting`: an automated greeting (a
+ * holiday, birthday or after-sale message) the customer received; kept apart because it
+ * moves neither the follow-up cadence nor counts as a push a reply answers (withInteraction).
+ */
+export type InteractionChannel = 'message' | 'call' | 'visit' | 'kf' | 'push' | 'greeting';
 
 /** A message, call or visit, idempotent by id. `text` is used for intent keywords only. */
 export interface Interaction {

@@ -33,3 +33,12 @@ describe('engagement: facts counted by id', () => {
     expect(withOrder(withOrder(emptyEngagement(), order('o1')), order('o2')).paidOrders).toEqual([T, T]);
   });
 });
+
+describe('engagement: a greeting is not a push', () => {
+  it('a received festival, birthday or after-sale greeting leaves the pushes (the follow-up cadence, reply-to-push) as they were; a follow-up push moves them', () => {
+    const pushed = fold([{ id: 'p1', externalUserId: 'wm1', direction: 'outbound', channel: 'push', at: T }]);
+    const greeted = fold([{ id: 'g1', externalUserId: 'wm1', direction: 'outbound', channel: 'greeting', at: T + 1000 }], pushed);
+    expect(greeted).toEqual(pushed);
+    expect(fold([{ id: 'p2', externalUserId: 'wm1', direction: 'outbound', channel: 'push', at: T + 2000 }], greeted).pushes).toEqual([T, T + 2000]);
+  });
+});

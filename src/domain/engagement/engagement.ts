@@ -58,6 +58,10 @@ export function findIntentKeyword(text: string | undefined, keywords: readonly s
 
 /** Folds an interaction into the summary. Pure; replays (same id) give the same result. */
 export function withInteraction(e: Engagement, i: Interaction, intentKeywords: readonly string[]): Engagement {
+  // A festival or birthday greeting is not a follow-up: the follow-up it displaced that day
+  // still goes out the next (issue 8: the lower kind waits, it is not lost), and a polite
+  // "谢谢，中秋快乐" back is not a reply to a push (B). Recorded (its id is seen), counted nowhere.
+  if (i.channel === 'greeting') return e;
   if (i.direction === 'outbound') {
     return { ...e, pushes: keepLatest([...e.pushes, i.at], ENGAGEMENT_CAPS.pushes) };
   }

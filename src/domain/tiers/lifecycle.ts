@@ -19,3 +19,18 @@ export function assessLifecycle(e: Engagement, policy: TierPolicy, now: number):
   if (paid.length >= policy.lifecycle.loyalOrders) return 'loyal';
   return 'new';
 }
+
+/**
+ * When the lifecycle next changes by time alone: the instant a customer who bought becomes
+ * churned (just past `churnAfterDays` after the last paid order), or null when time alone
+ * changes nothing (never bought, already churned). A tier's review time includes it, so a
+ * churned customer is marked churned (and skipped by every outreach) when it happens, not
+ * whenever something else touches the record.
+ */
+export function lifecycleChangesAt(e: Engagement, policy: TierPolicy, now: number): number | null {
+  if (e.customerLeft) return null;
+  const last = e.paidOrders.filter((t) => t <= now).at(-1);
+  if (last === undefined) return null;
+  const churnsAt = last + policy.lifecycle.churnAfterDays * DAY_MS + 1;
+  return churnsAt > now ? churnsAt : null;
+}

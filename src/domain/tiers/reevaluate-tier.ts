@@ -1,7 +1,7 @@
 import type { Engagement } from '../engagement/engagement.ts';
 import type { ContactStore, StoredTier, TierChange } from '../ports.ts';
 import { assessTier, type TierOverride } from './assess-tier.ts';
-import { assessLifecycle } from './lifecycle.ts';
+import { assessLifecycle, lifecycleChangesAt } from './lifecycle.ts';
 import type { TierPolicy } from './policy.ts';
 
 export interface ReevaluateDeps {
@@ -34,12 +34,15 @@ export function decideTier(
   });
   const previous = input.tier;
   const changed = previous?.tier !== assessment.tier;
+  // Reviewed again when the tier may lapse or the lifecycle turns churned, whichever is first.
+  const churnsAt = lifecycleChangesAt(input.engagement, deps.policy, now);
+  const nextReviewAt = assessment.nextReviewAt === null ? churnsAt : churnsAt === null ? assessment.nextReviewAt : Math.min(assessment.nextReviewAt, churnsAt);
   const stored: StoredTier = {
     tier: assessment.tier,
     source: assessment.source,
     reasons: assessment.reasons,
     since: changed || !previous ? now : previous.since,
-    nextReviewAt: assessment.nextReviewAt,
+    nextReviewAt,
     lifecycle: assessLifecycle(input.engagement, deps.policy, now),
   };
   const change: TierChange | null = changed

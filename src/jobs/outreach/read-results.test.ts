@@ -3,7 +3,7 @@ import type { GetGroupmsgSendResultRequest, GetGroupmsgSendResultResponse } from
 import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import type { OutreachResultJobData } from './job.ts';
-import { CHECK_EVERY_MS, readOutreachResults, type ReadResultsDeps } from './read-results.ts';
+import { CHECK_EVERY_MS, pushChannel, readOutreachResults, type ReadResultsDeps } from './read-results.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -132,5 +132,19 @@ describe('readOutreachResults', () => {
     await expect(readOutreachResults(deps, job(['wm1', 'wm4']))).rejects.toBe(err);
     expect(recorded.size).toBe(0);
     expect(claims.get('wm1')).toEqual({ owner: SEND, until: CREATED + 4 * DAY });
+  });
+});
+
+describe('readOutreachResults: a greeting is recorded as a greeting', () => {
+  it('a follow-up recipient gets a push, a holiday greeting recipient of the same task a greeting (which leaves the follow-up cadence alone)', async () => {
+    const confirmedAt = CREATED + 2 * HOUR;
+    const { deps, recorded } = setup([row('wm1', 1, confirmedAt / 1000), row('wm2', 1, confirmedAt / 1000)], CREATED + 3 * HOUR);
+    const data: OutreachResultJobData = { ...job(['wm1', 'wm2']), occasions: ['followup:2026-01-12', 'holiday:midAutumn:2026'], occasionOf: [0, 1] };
+    await readOutreachResults(deps, data);
+    expect([...recorded.values()].map((i) => [i.externalUserId, i.channel])).toEqual([['wm1', 'push'], ['wm2', 'greeting']]);
+  });
+
+  it('pushChannel: follow-ups and old followups tasks (no key) are pushes; every other kind a greeting', () => {
+    expect(['followup:2026-01-12', '', 'holiday:midAutumn:2026', 'birthday:2026', 'aftersale:2026-09-16:7'].map(pushChannel)).toEqual(['push', 'push', 'greeting', 'greeting', 'greeting']);
   });
 });

@@ -77,6 +77,7 @@ export async function readOutreachResults(deps: ReadResultsDeps, data: OutreachR
     statuses = await sendStatuses(deps, data);
   }
 
+  const { ledger, items, at, occasionOf } = marks(deps, data);
   const sent: Interaction[] = [];
   const failed: string[] = [];
   const pending: string[] = [];
@@ -85,14 +86,13 @@ export async function readOutreachResults(deps: ReadResultsDeps, data: OutreachR
     if (result?.status === SENT) {
       // send_time is in seconds; WeCom always gives it with status 1 (now if it ever does not).
       const at = result.sendTime ? result.sendTime * 1000 : now;
-      sent.push({ id: `push:${data.msgid}:${id}`, externalUserId: id, direction: 'outbound', channel: 'push', at, userId: data.rep });
+      sent.push({ id: `push:${data.msgid}:${id}`, externalUserId: id, direction: 'outbound', channel: pushChannel(occasionOf(id)), at, userId: data.rep });
     } else if (result?.status === NOT_FRIEND || result?.status === CAPPED) {
       failed.push(id);
     } else {
       pending.push(id);
     }
   }
-  const { ledger, items, at } = marks(deps, data);
   await deps.recordPushes(sent, now);
   await ledger.markSent(items(sent.map((i) => i.externalUserId)), data.sendJobId, at);
   await ledger.release(items(failed), data.sendJobId, at, { keepDay: true });
@@ -116,14 +116,27 @@ export function nextCheck(data: OutreachResultJobData, pending: string[], checkA
 }
 
 /** Where the task's recipients are marked: the outreach ledger, or the old followups claims for a task created before it. */
-function marks(deps: ReadResultsDeps, data: OutreachResultJobData): { ledger: ResultLedger; items: (ids: string[]) => LedgerItem[]; at: number } {
+function marks(deps: ReadResultsDeps, data: OutreachResultJobData): { ledger: ResultLedger; items: (ids: string[]) => LedgerItem[]; at: number; occasionOf: (id: string) => string } {
   if (data.claimedAt === undefined) {
     const legacy = deps.legacyLedger ?? deps.ledger;
-    return { ledger: legacy, items: (ids) => ids.map((id) => ({ externalUserId: id, occasionKey: '', counts: true })), at: data.createdAt };
+    return { ledger: legacy, items: (ids) => ids.map((id) => ({ externalUserId: id, occasionKey: '', counts: true })), at: data.createdAt, occasionOf: () => '' };
   }
   const occasionOf = new Map(unpackRecipients({ externalUserIds: data.pending, occasions: data.occasions ?? [], ...(data.occasionOf ? { occasionOf: data.occasionOf } : {}) })
     .map((r) => [r.externalUserId, r.occasionKey]));
-  return { ledger: deps.ledger, items: (ids) => ids.map((id) => ({ externalUserId: id, occasionKey: occasionOf.get(id)!, counts: true })), at: data.claimedAt };
+  return {
+    ledger: deps.ledger, items: (ids) => ids.map((id) => ({ externalUserId: id, occasionKey: occasionOf.get(id)!, counts: true })), at: data.claimedAt,
+    occasionOf: (id) => occasionOf.get(id) ?? '',
+  };
+}
+
+/**
+ * The interaction channel a received message is recorded under, by its occasion key: a
+ * follow-up (`followup:…`, or a task of the old followups queue: no key) is a `push`; a
+ * holiday, birthday or after-sale greeting is a `greeting`, which leaves the follow-up
+ * cadence alone (withInteraction).
+ */
+export function pushChannel(occasionKey: string): 'push' | 'greeting' {
+  return occasionKey === '' || occasionKey.startsWith('followup:') ? 'push' : 'greeting';
 }
 
 /** Every page of get_groupmsg_send_result for the rep's part of the task, by customer. */

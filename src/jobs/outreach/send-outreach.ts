@@ -8,7 +8,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { packRecipients, unpackRecipients, type OutreachResultJobData, type OutreachSendJobData } from './job.ts';
 import { CLAIM_TTL_MS, ledgerItem } from './plan-outreach.ts';
-import { FIRST_CHECK_MS, outreachResultJobId, pendingUntil } from './read-results.ts';
+import { FIRST_CHECK_MS, outreachResultJobId, pendingUntil, pushChannel } from './read-results.ts';
 import { recheck, surelyNotSent, waitUntil, type RecheckDeps } from './recheck.ts';
 
 /** The marks of a created task's recipients outlast any retry of the job that records them. */
@@ -123,7 +123,7 @@ async function finish(deps: SendOutreachDeps, jobId: string, data: OutreachSendJ
     // Unknown outcome (no answer, or a crash mid-call): there is no msgid to read back, so
     // we cannot learn whether anyone got it. Counted as sent at creation.
     const interactions: Interaction[] = reached.map((id) => ({
-      id: `push:unknown-${jobId}:${id}`, externalUserId: id, direction: 'outbound', channel: 'push', at: outcome.at, userId: data.rep,
+      id: `push:unknown-${jobId}:${id}`, externalUserId: id, direction: 'outbound', channel: pushChannel(occasionOf.get(id)!), at: outcome.at, userId: data.rep,
     }));
     await deps.recordPushes(interactions, now);
     await deps.ledger.markSent(items(reached), jobId, data.claimedAt);
