@@ -32,7 +32,10 @@ import { groupMsgLimiter } from './jobs/outreach/limiter.ts';
 import type { OutreachJobDeps } from './jobs/outreach/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
 import { BOT_COMMAND_JOB_NAME, BOT_COMMAND_JOB_OPTIONS } from './jobs/bot/job.ts';
-import { BOT_COMMANDS } from './domain/bot/commands/all.ts';
+import { botCommands } from './domain/bot/commands/all.ts';
+import { plannerOutlook } from './domain/bot/outlook.ts';
+import { RedisCustomerFinder } from './adapters/redis/customer-finder.ts';
+import { botWrites } from './jobs/bot/bot-writes.ts';
 import { RedisBotOutbox, RedisCommandRate, RedisPendingChoices } from './adapters/redis/bot-state.ts';
 import { optOutNoticeEnqueuer } from './jobs/opt-out-notice/enqueue-opt-out-notices.ts';
 import { createRegisteredWorkers } from './jobs/queue-worker.ts';
@@ -145,6 +148,15 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
     ...(dryRunLog ? { dryRun: dryRunLog } : {}),
   };
 
+  // The bot's own greeting planners: it asks them about days ahead, which must not move the plan job's day memos.
+  const botOutlook = plannerOutlook({
+    followUps: policies.followUps,
+    greetings: greetingPlanners({ redis: producer, keys, store, occasions: occasions.occasions, timeZone: config.timezone }),
+    occasions: occasions.occasions,
+    timeZone: config.timezone,
+  });
+  const customerFinder = new RedisCustomerFinder({ redis: producer, keys, store });
+
   const closers: (() => Promise<unknown>)[] = [];
   let workerRedis: Redis | undefined;
 
@@ -182,9 +194,12 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         welcome: { api: wecom, texts: occasions.occasions.welcome, clock, metrics },
         bot: {
           bot: {
-            commands: BOT_COMMANDS,
+            commands: botCommands({ repsMaySet: config.bot.repsMaySet }),
             managers: new Set(config.bot.managers),
             reads: store,
+            customers: customerFinder,
+            outlook: botOutlook,
+            writes: botWrites(contacts, clock),
             choices: new RedisPendingChoices(producer, keys),
             rate: new RedisCommandRate(producer, keys),
             maxPerMinute: config.bot.commandsPerMinute,
@@ -196,6 +211,8 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
         connection, prefix, concurrency: config.worker.concurrency, log: log.child({ component: 'worker' }),
         limiters: { [queues.outreachSends.name as 'outreach-sends']: groupMsgLimiter(config.outreach.groupMsgPerMinute) },
       });
+      // Contacts stored before the name index existed (once; later writes file themselves).
+      customerFinder.backfillOnce().catch((err: unknown) => log.warn({ err }, 'name index backfill failed: old contacts are not found by name until it runs again'));
       for (const worker of workers) {
         void worker.run();
         closers.push(() => worker.close());

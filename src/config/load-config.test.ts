@@ -120,13 +120,14 @@ describe('loadConfig: validation', () => {
     ['WECOM_TOKEN', 'has space', 'must be 1-32 letters or digits'],
     ['FENJI_MANAGERS', 'boss,王总', 'each must be a WeCom userid'],
     ['FENJI_BOT_COMMANDS_PER_MINUTE', '31', 'must be at most 30'],
+    ['FENJI_BOT_REPS_MAY_SET', 'yes', 'must be 0 or 1'],
   ])('rejects %s=%s', (name, value, message) => {
     const env = name.startsWith('WECOM_') ? { ...CREDENTIALS, [name]: value } : { [name]: value };
     expect(problemsOf(env).join('\n')).toContain(`${name} ${message}`);
   });
 
   it('reads FENJI_MANAGERS as userids (either comma, spaces around them) and defaults the bot to 10 commands a minute', () => {
-    expect(loadConfig({ FENJI_MANAGERS: ' boss，li.jingli , ' }).bot).toEqual({ managers: ['boss', 'li.jingli'], commandsPerMinute: 10 });
+    expect(loadConfig({ FENJI_MANAGERS: ' boss，li.jingli , ' }).bot).toEqual({ managers: ['boss', 'li.jingli'], commandsPerMinute: 10, repsMaySet: false });
     expect(loadConfig({}).bot.managers).toEqual([]);
   });
 

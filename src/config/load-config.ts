@@ -33,8 +33,8 @@ export interface Config {
   /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE or SANDBOX_URL points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
-  /** The bot (issue 9): managers by userid (FENJI_MANAGERS) and the per-member flood limit. */
-  bot: { managers: string[]; commandsPerMinute: number };
+  /** The bot (issue 9): managers by userid (FENJI_MANAGERS), the per-member flood limit, whether reps may 调级. */
+  bot: { managers: string[]; commandsPerMinute: number; repsMaySet: boolean };
   /** HTTP API clients (FENJI_API_TOKENS); empty = the API answers 503 api_disabled. */
   api: { tokens: ApiToken[] };
   log: { level: string; pretty: boolean };
@@ -130,7 +130,7 @@ export function loadConfig(
     outreach: { groupMsgRule: e.FENJI_GROUPMSG_RULE, groupMsgPerMinute: e.FENJI_GROUPMSG_PER_MINUTE, dryRun: e.FENJI_DRY_RUN === '1' },
     sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined && e.SANDBOX_URL === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
-    bot: { managers: e.FENJI_MANAGERS ?? [], commandsPerMinute: e.FENJI_BOT_COMMANDS_PER_MINUTE },
+    bot: { managers: e.FENJI_MANAGERS ?? [], commandsPerMinute: e.FENJI_BOT_COMMANDS_PER_MINUTE, repsMaySet: e.FENJI_BOT_REPS_MAY_SET === '1' },
     api: { tokens: e.FENJI_API_TOKENS ?? [] },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },
   };

@@ -92,6 +92,8 @@ export const envSchema = z.object({
     .optional(),
   /** Commands one member may send the bot a minute; the next gets a polite "slow down", the rest no answer. */
   FENJI_BOT_COMMANDS_PER_MINUTE: intFromString(1, 30).default(10),
+  /** 1: reps may 调级 (a manual tier) their own customers through the bot; managers always may. */
+  FENJI_BOT_REPS_MAY_SET: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
   WORKER_CONCURRENCY: intFromString(1, 256).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),

@@ -97,6 +97,21 @@ export class RedisKeys {
   }
 
   /**
+   * Sorted set per name gram, all scores 0 (ordered by id): the contacts whose WeCom name or
+   * a remark contains the gram (a Han character, or two adjacent letters/digits/characters;
+   * domain/contacts/name-search.ts). Grams hold letters and digits only, never `:` or a glob
+   * character. Kept by the contact commit with every record write (contact-store/name-index.ts).
+   */
+  nameIndex(gram: string): string {
+    return `${this.prefix}:ix:nm:${gram}`;
+  }
+
+  /** String, the version of the name index's one-time backfill of contacts stored before it existed. */
+  nameIndexVersion(): string {
+    return `${this.prefix}:ix:nm-version`;
+  }
+
+  /**
    * Sorted set: every kept order with a payment time, member JSON `[externalUserId, orderId]`,
    * score paidAt (ms). Written with the order by addOrder, in the same atomic step; orders
    * never change once kept, so entries never move. The after-sale planner reads it by time.

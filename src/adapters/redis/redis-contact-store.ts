@@ -13,6 +13,7 @@ import { defineCommitCommand, runCommit, type Commit } from './contact-store/com
 import { decodeCursor, encodeCursor } from './contact-store/cursor.ts';
 import { seenFact, withContact, withInteractionFact, withOrderFact, withProfile } from './contact-store/entries.ts';
 import { birthdayIndexChanges } from './contact-store/birthday-index.ts';
+import { nameIndexChanges } from './contact-store/name-index.ts';
 import { paidOrderOp } from './paid-order-index.ts';
 import { decodeChange, historyOp, indexChanges, indexedState, SEGMENTS, type IndexOp, type Segment } from './contact-store/indexes.ts';
 import { pageIds } from './contact-store/paging.ts';
@@ -44,7 +45,7 @@ const MAX_PAGE = 1000;
  * Every write reads the record, computes the next one with the pure domain functions and
  * commits it with a compare-and-set script that also moves the index entries (tier, rep,
  * tier due time, follow-up due time: contact-store/indexes.ts; birthday:
- * contact-store/birthday-index.ts; orders by payment time: paid-order-index.ts), retrying if
+ * contact-store/birthday-index.ts; name grams: contact-store/name-index.ts; orders by payment time: paid-order-index.ts), retrying if
  * another writer got there first: atomic per contact, idempotent, and exactly the domain's
  * arithmetic. Key layout: keys.ts (`ct:*`, `ix:*`).
  *
@@ -260,6 +261,7 @@ export class RedisContactStore implements ContactStore {
       if (next === raw && !step.change && !step.guard) return step.result;
       const ops = indexChanges(this.keys, externalUserId, before ? indexedState(before.record) : null, indexedState(step.next.record));
       ops.push(...birthdayIndexChanges(this.keys, externalUserId, before?.record.contact.profile.birthday, step.next.record.contact.profile.birthday));
+      ops.push(...nameIndexChanges(this.keys, externalUserId, before?.record.contact, step.next.record.contact));
       if (step.change) ops.push(historyOp(this.keys, step.change));
       if (step.ops) ops.push(...step.ops);
       const outcome = await runCommit(this.redis, { key, expected: raw, next, ops, ...(step.guard ? { guard: step.guard } : {}) });

@@ -6,6 +6,7 @@ import { helpCommand } from './commands/help.ts';
 import { tiersCommand } from './commands/tiers.ts';
 import type { PendingChoice } from './ports.ts';
 import { TEXTS } from './texts.ts';
+import { FakeBotArchive, testOutlook } from '../../../tests/helpers/bot-fakes.ts';
 
 const COUNTS: Record<string, Record<Tier, number>> = {
   corp: { A: 3, B: 5, C: 7, D: 11 },
@@ -24,6 +25,7 @@ const pickCommand: BotCommand<'who'> = {
 function deps(over: Partial<BotDeps> = {}): BotDeps {
   const choices = new Map<string, PendingChoice>();
   const seen = new Map<string, string[]>();
+  const archive = new FakeBotArchive([]);
   return {
     commands: commandRegistry([helpCommand, tiersCommand, pickCommand]),
     managers: new Set(['boss']),
@@ -31,6 +33,9 @@ function deps(over: Partial<BotDeps> = {}): BotDeps {
       tierCounts: (rep) => Promise.resolve(COUNTS[rep ?? 'corp'] ?? { A: 0, B: 0, C: 0, D: 0 }),
       hasCustomers: (u) => Promise.resolve(u === 'zhangwei' || u === 'lisi'),
     },
+    customers: archive.finder,
+    outlook: testOutlook(),
+    writes: archive.writes,
     choices: { put: (u, c) => { choices.set(u, c); return Promise.resolve(); }, get: (u) => Promise.resolve(choices.get(u) ?? null) },
     rate: {
       position: (u, id) => {

@@ -1,8 +1,9 @@
 import type { Answer } from './answer.ts';
 import { lookupCommand, type BotContext, type CommandRegistry } from './command-registry.ts';
-import { COMMAND_IDS } from './command-words.ts';
+import { COMMAND_IDS, type CommandId } from './command-words.ts';
 import { MAX_INPUT_CHARS, parseCommand } from './parse-command.ts';
-import type { BotReads, CommandRate, PendingChoices } from './ports.ts';
+import type { CustomerOutlook } from './outlook.ts';
+import type { BotReads, BotWrites, CommandRate, CustomerFinder, PendingChoices } from './ports.ts';
 import { identifyMember, ownScope, scopeFor, type Member } from './roles.ts';
 import { argProblem, choiceOutOfRange, comingSoon, notForRole, TEXTS, tooLong, unknownCommand } from './texts.ts';
 
@@ -10,6 +11,9 @@ export interface BotDeps {
   commands: CommandRegistry;
   managers: ReadonlySet<string>;
   reads: BotReads;
+  customers: CustomerFinder;
+  outlook: CustomerOutlook;
+  writes: BotWrites;
   choices: PendingChoices;
   rate: CommandRate;
   /** Commands a member may send per minute; the next one gets TEXTS.flood, later ones nothing. */
@@ -37,7 +41,9 @@ export async function answerMessage(msg: IncomingMessage, deps: BotDeps): Promis
   const member = await identifyMember(msg.userId, { managers: deps.managers, hasCustomers: (u) => deps.reads.hasCustomers(u) });
   if (!member) return { text: TEXTS.refusal };
   const available = COMMAND_IDS.filter((id) => deps.commands[id]?.roles.includes(member.role));
-  const ctx = (scope: BotContext['scope']): BotContext => ({ member, scope, now: msg.at, reads: deps.reads, available });
+  const ctx = (scope: BotContext['scope']): BotContext => ({
+    member, scope, now: msg.at, messageId: msg.messageId, reads: deps.reads, customers: deps.customers, outlook: deps.outlook, writes: deps.writes, available,
+  });
 
   const parsed = parseCommand(msg.text);
   switch (parsed.kind) {
@@ -53,6 +59,8 @@ export async function answerMessage(msg: IncomingMessage, deps: BotDeps): Promis
       return answerChoice(member, parsed.number, deps, ctx);
     case 'command': {
       const { args } = parsed;
+      // `客户 3`: the number of a customer in the list just shown (名单 or a choice).
+      if (args.command === 'who' && /^\d{1,2}$/.test(args.name) && Number(args.name) >= 1) return answerChoice(member, Number(args.name), deps, ctx, ['who', 'list', 'todo']);
       const command = lookupCommand(deps.commands, args.command);
       if (!command) return { text: comingSoon(args.command) };
       if (!command.roles.includes(member.role)) return { text: notForRole(args.command) };
@@ -66,13 +74,16 @@ export async function answerMessage(msg: IncomingMessage, deps: BotDeps): Promis
 }
 
 /**
- * A bare number: option n of the member's own pending list, handed back to the command that
+ * A bare number (or `客户 n`): option n of the member's own pending list, handed back to the command that
  * showed it, in the member's own scope (a rep's list only ever held the rep's customers,
  * and the command checks again).
  */
-async function answerChoice(member: Member, n: number, deps: BotDeps, ctx: (scope: BotContext['scope']) => BotContext): Promise<Answer> {
+async function answerChoice(
+  member: Member, n: number, deps: BotDeps, ctx: (scope: BotContext['scope']) => BotContext, only?: readonly CommandId[],
+): Promise<Answer> {
   const pending = await deps.choices.get(member.userId);
-  if (!pending) return { text: TEXTS.noPendingChoice };
+  // `客户 3` looks a customer up; it never confirms a pending 记录 or 调级.
+  if (!pending || (only && !only.includes(pending.command))) return { text: TEXTS.noPendingChoice };
   const option = pending.options[n - 1];
   if (!option) return { text: choiceOutOfRange(pending.options.length) };
   const command = lookupCommand(deps.commands, pending.command);

@@ -1,7 +1,8 @@
 import type { Answer } from './answer.ts';
 import type { CommandId } from './command-words.ts';
 import type { CommandArgs } from './parse-args.ts';
-import type { BotReads } from './ports.ts';
+import type { CustomerOutlook } from './outlook.ts';
+import type { BotReads, BotWrites, CustomerFinder } from './ports.ts';
 import type { Member, Role, Scope } from './roles.ts';
 
 /** What a command handler gets: who asks, whose customers it may read, and the reads. */
@@ -10,7 +11,12 @@ export interface BotContext {
   /** Decided before the handler runs (roles.ts scopeFor); a handler reads within it, never by a userid of its own. */
   scope: Scope;
   now: number;
+  /** WeCom's MsgId of the member's message: what a writing command is idempotent by. */
+  messageId: string;
   reads: BotReads;
+  customers: CustomerFinder;
+  outlook: CustomerOutlook;
+  writes: BotWrites;
   /** The commands the member may run (帮助 lists them). */
   available: readonly CommandId[];
 }
