@@ -5,7 +5,7 @@ import type { BotCommand, BotContext } from '../command-registry.ts';
 import { choiceAnswer, displayName, findCustomers, followUpPhrase, inScope } from '../customer-view.ts';
 
 /** The words that say how the rep reached the customer; the first that matches wins. */
-const CHANNEL_WORDS: readonly [Exclude<InteractionChannel, 'kf' | 'push'>, RegExp][] = [
+const CHANNEL_WORDS: readonly [Exclude<InteractionChannel, 'kf' | 'push' | 'greeting'>, RegExp][] = [
   ['visit', /拜访|上门|面谈|面访|见面|到访|来访|登门|当面|会面|visit|meeting/iu],
   ['call', /电话|致电|通话|打给|来电|语音|call|phone/iu],
   ['message', /微信|消息|短信|留言|邮件|私信|message|wechat|email/iu],
