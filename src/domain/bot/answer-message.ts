@@ -2,6 +2,7 @@ import type { Answer } from './answer.ts';
 import { lookupCommand, type BotContext, type CommandRegistry } from './command-registry.ts';
 import { COMMAND_IDS } from './command-words.ts';
 import { MAX_INPUT_CHARS, parseCommand } from './parse-command.ts';
+import type { ReportReads } from '../reports/ports.ts';
 import type { BotReads, CommandRate, PendingChoices } from './ports.ts';
 import { identifyMember, ownScope, scopeFor, type Member } from './roles.ts';
 import { argProblem, choiceOutOfRange, comingSoon, notForRole, TEXTS, tooLong, unknownCommand } from './texts.ts';
@@ -14,6 +15,10 @@ export interface BotDeps {
   rate: CommandRate;
   /** Commands a member may send per minute; the next one gets TEXTS.flood, later ones nothing. */
   maxPerMinute: number;
+  /** The report aggregates (分级's weekly change, 报表); without them those parts are left out. */
+  reports?: ReportReads;
+  /** For the days a report names (FENJI_TIMEZONE). */
+  timeZone?: string;
 }
 
 export interface IncomingMessage {
@@ -37,7 +42,7 @@ export async function answerMessage(msg: IncomingMessage, deps: BotDeps): Promis
   const member = await identifyMember(msg.userId, { managers: deps.managers, hasCustomers: (u) => deps.reads.hasCustomers(u) });
   if (!member) return { text: TEXTS.refusal };
   const available = COMMAND_IDS.filter((id) => deps.commands[id]?.roles.includes(member.role));
-  const ctx = (scope: BotContext['scope']): BotContext => ({ member, scope, now: msg.at, reads: deps.reads, available });
+  const ctx = (scope: BotContext['scope']): BotContext => ({ member, scope, now: msg.at, reads: deps.reads, available, ...(deps.reports ? { reports: deps.reports } : {}), timeZone: deps.timeZone ?? 'Asia/Shanghai' });
 
   const parsed = parseCommand(msg.text);
   switch (parsed.kind) {

@@ -27,4 +27,4 @@ export interface CommandRate {
 }
 
 /** What the bot's commands read; the scope decides the rep argument (roles.ts). */
-export type BotReads = Pick<ContactReads, 'tierCounts' | 'hasCustomers'>;
+export type BotReads = Pick<ContactReads, 'tierCounts' | 'hasCustomers'> & Partial<Pick<ContactReads, 'valueSummary'>>;
