@@ -24,7 +24,8 @@ const REPORT: CorpReport = {
 describe('reportXlsx', () => {
   it('reads back with one sheet per report, Chinese headers on a frozen row and numbers as numbers', async () => {
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(await reportXlsx(REPORT, 'Asia/Shanghai'));
+    // exceljs types its input as its own Buffer (an ArrayBuffer); Node's Buffer is what it reads.
+    await book.xlsx.load((await reportXlsx(REPORT, 'Asia/Shanghai')) as unknown as ArrayBuffer);
     expect(book.worksheets.map((s) => s.name)).toEqual(['分级', '销售分级', '本周等级变动', '地区分布', '产品分布', '价值象限', '二八分析', 'AB类均衡', '调整建议']);
     for (const sheet of book.worksheets) {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
