@@ -7,6 +7,7 @@ import { RedisKeys } from './adapters/redis/keys.ts';
 import { RedisKfSyncState } from './adapters/redis/kf-sync-state.ts';
 import { RedisTierBatches } from './adapters/redis/contact-store/tier-batches.ts';
 import { RedisValueBatches } from './adapters/redis/contact-store/value-batches.ts';
+import { RedisTierAggregates } from './adapters/redis/tier-aggregates.ts';
 import { RedisContactStore } from './adapters/redis/redis-contact-store.ts';
 import { RedisFollowUpIndex } from './adapters/redis/follow-up-index.ts';
 import { RedisDryRunLog } from './adapters/redis/dry-run-log.ts';
@@ -203,6 +204,8 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
             choices: new RedisPendingChoices(producer, keys),
             rate: new RedisCommandRate(producer, keys),
             maxPerMinute: config.bot.commandsPerMinute,
+            reports: new RedisTierAggregates({ redis: producer, keys }),
+            timeZone: config.timezone,
           },
           send: { outbox: new RedisBotOutbox(producer, keys), api: wecom, clock },
         },

@@ -62,6 +62,43 @@ export class RedisKeys {
     return `${this.prefix}:ix:r:${userId}:${tier}`;
   }
 
+  /**
+   * Hash: contacts per tier index, kept by the contact commit with every ZADD/ZREM that
+   * really changed an index (so it equals ZCARD): fields `A`..`D`, `_` and `<rep>|<tier>`.
+   * Permanent; rebuilt from the indexes by tier-aggregates recompute.
+   */
+  tierCounts(): string {
+    return `${this.prefix}:agg:tc`;
+  }
+
+  /** Hash like tierCounts: the net change within one hour (hours since the epoch); TTL 10 days. */
+  tierDeltas(hour: number): string {
+    return `${this.prefix}:agg:td:${hour}`;
+  }
+
+  /** Hash: tier moves committed within one hour, `<from>><to>` and `<rep>|<from>><to>`; TTL 10 days. */
+  tierMoves(hour: number): string {
+    return `${this.prefix}:agg:tm:${hour}`;
+  }
+
+  /** String: when the tier counts were first kept or last rebuilt (ms); deltas before it are missing. */
+  tierAggregatesSince(): string {
+    return `${this.prefix}:agg:since`;
+  }
+
+  /**
+   * Hash of the paid business by product and region, kept by addOrder in the order's commit
+   * (exactly once per orderId): `p|<product>|n`, `p|<product>|fen`, `r|<region>|n`, `r|<region>|fen`.
+   */
+  orderTotals(): string {
+    return `${this.prefix}:agg:orders`;
+  }
+
+  /** Sorted set: buyer id by the sum of their orders (fen), for the Pareto share. Permanent. */
+  buyerRevenue(): string {
+    return `${this.prefix}:ix:buyers`;
+  }
+
   /** Sorted set: contact id by nextReviewAt (ms); absent when only a new fact can change the tier. */
   tierDue(): string {
     return `${this.prefix}:ix:due`;

@@ -15,7 +15,8 @@ import { seenFact, withContact, withInteractionFact, withOrderFact, withProfile 
 import { birthdayIndexChanges } from './contact-store/birthday-index.ts';
 import { nameIndexChanges } from './contact-store/name-index.ts';
 import { paidOrderOp } from './paid-order-index.ts';
-import { decodeChange, historyOp, indexChanges, indexedState, SEGMENTS, type IndexOp, type Segment } from './contact-store/indexes.ts';
+import { orderAggregateOps } from './contact-store/order-aggregates.ts';
+import { decodeChange, historyOp, indexChanges, indexedState, moveOps, SEGMENTS, type IndexOp, type Segment } from './contact-store/indexes.ts';
 import { pageIds } from './contact-store/paging.ts';
 import type { RedisKeys } from './keys.ts';
 
@@ -125,11 +126,13 @@ export class RedisContactStore implements ContactStore {
     const ops: IndexOp[] = [{ op: 'H', key: this.keys.contactOrderDocs(order.externalUserId), field: order.orderId, value: JSON.stringify(kept) }];
     // And filed by payment time for the after-sale planner (paid-order-index.ts).
     if (kept.paidAt !== undefined) ops.push(paidOrderOp(this.keys, kept.externalUserId, kept.orderId, kept.paidAt));
-    const result = await this.mutate(order.externalUserId, (before) =>
-      before
-        ? { result: 'added' as const, next: withOrderFact(before, kept), guard, ops, onDuplicate: 'duplicate' as const }
-        : { result: 'unknown_contact' as const },
-    );
+    const result = await this.mutate(order.externalUserId, (before) => {
+      if (!before) return { result: 'unknown_contact' as const };
+      const next = withOrderFact(before, kept);
+      // The business by product and region, and the buyer's total, move with the order (guarded: once per orderId).
+      const totals = orderAggregateOps(this.keys, kept, before.record.contact.profile.region, next.record.orders.amount);
+      return { result: 'added' as const, next, guard, ops: [...ops, ...totals], onDuplicate: 'duplicate' as const };
+    });
     // Lost a race with the same orderId: compare with the order that won.
     return result === 'duplicate' ? ((await this.orderReplay(kept)) ?? 'duplicate') : result;
   }
@@ -259,10 +262,12 @@ export class RedisContactStore implements ContactStore {
       if (!step.next) return step.result;
       const next = encodeEntry(step.next);
       if (next === raw && !step.change && !step.guard) return step.result;
-      const ops = indexChanges(this.keys, externalUserId, before ? indexedState(before.record) : null, indexedState(step.next.record));
+      const at = Date.now();
+      const after = indexedState(step.next.record);
+      const ops = indexChanges(this.keys, externalUserId, before ? indexedState(before.record) : null, after, at);
       ops.push(...birthdayIndexChanges(this.keys, externalUserId, before?.record.contact.profile.birthday, step.next.record.contact.profile.birthday));
       ops.push(...nameIndexChanges(this.keys, externalUserId, before?.record.contact, step.next.record.contact));
-      if (step.change) ops.push(historyOp(this.keys, step.change));
+      if (step.change) ops.push(historyOp(this.keys, step.change), ...moveOps(this.keys, step.change, after.reps, at));
       if (step.ops) ops.push(...step.ops);
       const outcome = await runCommit(this.redis, { key, expected: raw, next, ops, ...(step.guard ? { guard: step.guard } : {}) });
       if (outcome === 'ok') return step.result;

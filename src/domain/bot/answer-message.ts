@@ -2,6 +2,7 @@ import type { Answer } from './answer.ts';
 import { lookupCommand, type BotContext, type CommandRegistry } from './command-registry.ts';
 import { COMMAND_IDS, type CommandId } from './command-words.ts';
 import { MAX_INPUT_CHARS, parseCommand } from './parse-command.ts';
+import type { ReportReads } from '../reports/ports.ts';
 import type { CustomerOutlook } from './outlook.ts';
 import type { BotReads, BotWrites, CommandRate, CustomerFinder, PendingChoices } from './ports.ts';
 import { identifyMember, ownScope, scopeFor, type Member } from './roles.ts';
@@ -18,6 +19,10 @@ export interface BotDeps {
   rate: CommandRate;
   /** Commands a member may send per minute; the next one gets TEXTS.flood, later ones nothing. */
   maxPerMinute: number;
+  /** The report aggregates (分级's weekly change, 报表); without them those parts are left out. */
+  reports?: ReportReads;
+  /** For the days a report names (FENJI_TIMEZONE). */
+  timeZone?: string;
 }
 
 export interface IncomingMessage {
@@ -43,6 +48,7 @@ export async function answerMessage(msg: IncomingMessage, deps: BotDeps): Promis
   const available = COMMAND_IDS.filter((id) => deps.commands[id]?.roles.includes(member.role));
   const ctx = (scope: BotContext['scope']): BotContext => ({
     member, scope, now: msg.at, messageId: msg.messageId, reads: deps.reads, customers: deps.customers, outlook: deps.outlook, writes: deps.writes, available,
+    ...(deps.reports ? { reports: deps.reports } : {}), timeZone: deps.timeZone ?? 'Asia/Shanghai',
   });
 
   const parsed = parseCommand(msg.text);

@@ -1,6 +1,7 @@
 import type { Answer } from './answer.ts';
 import type { CommandId } from './command-words.ts';
 import type { CommandArgs } from './parse-args.ts';
+import type { ReportReads } from '../reports/ports.ts';
 import type { CustomerOutlook } from './outlook.ts';
 import type { BotReads, BotWrites, CustomerFinder } from './ports.ts';
 import type { Member, Role, Scope } from './roles.ts';
@@ -19,6 +20,9 @@ export interface BotContext {
   writes: BotWrites;
   /** The commands the member may run (帮助 lists them). */
   available: readonly CommandId[];
+  /** Aggregates kept with every tier write (adapters/redis/tier-aggregates.ts); absent in a bot without them. */
+  reports?: ReportReads;
+  timeZone: string;
 }
 
 /** One command: who may run it and what it answers. A data command is one such file under commands/. */

@@ -30,7 +30,7 @@ export interface CommandRate {
 }
 
 /** What the bot's commands read; the scope decides the rep argument (roles.ts). */
-export type BotReads = Pick<ContactReads, 'tierCounts' | 'hasCustomers'>;
+export type BotReads = Pick<ContactReads, 'tierCounts' | 'hasCustomers'> & Partial<Pick<ContactReads, 'valueSummary'>>;
 
 /**
  * The customers the bot's commands read, by what a member types. `rep` confines a read to

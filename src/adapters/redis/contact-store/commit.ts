@@ -1,6 +1,6 @@
 import type { Redis, Result } from 'ioredis';
 import { COMMIT_CONTACTS_LUA } from '../scripts/commit-contacts.ts';
-import type { IndexOp } from './indexes.ts';
+import type { IndexCount, IndexOp } from './indexes.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -78,9 +78,15 @@ export function commitArguments(commits: Commit[]): (string | number)[] {
     for (const op of commit.ops) {
       if (op.op === 'Z+') argv.push('Z+', position(op.key), op.score, op.member);
       else if (op.op === 'Z-') argv.push('Z-', position(op.key), op.member);
+      else if (op.op === 'ZC+') argv.push('ZC+', position(op.key), op.score, op.member, ...countArgs(op.count));
+      else if (op.op === 'ZC-') argv.push('ZC-', position(op.key), op.member, ...countArgs(op.count));
+      else if (op.op === 'I') argv.push('I', position(op.key), op.field, op.by, op.ttlSeconds);
       else if (op.op === 'L') argv.push('L', position(op.key), op.value, op.cap);
       else argv.push('H', position(op.key), op.field, op.value);
     }
+  }
+  function countArgs(count: IndexCount): (string | number)[] {
+    return [position(count.key), count.field, position(count.deltaKey), count.deltaTtlSeconds];
   }
   return [keys.length, ...keys, ...argv];
 }

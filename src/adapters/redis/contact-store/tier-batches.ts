@@ -5,7 +5,7 @@ import { decodeHot, encodeHot } from './codec.ts';
 import { defineCommitCommand, runCommits, type Commit } from './commit.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { pageIds } from './paging.ts';
-import { historyOp, hotIndexedState, indexChanges, type Segment } from './indexes.ts';
+import { historyOp, hotIndexedState, indexChanges, moveOps, type Segment } from './indexes.ts';
 
 const NEWLINE = 0x0a;
 
@@ -61,10 +61,11 @@ export class RedisTierBatches {
 
   /** Writes each tier if its hot half is still the version read; returns the ids that were not. */
   async saveIfUnchanged(writes: TierWrite[]): Promise<string[]> {
+    const at = Date.now();
     const commits = writes.map(({ input, tier, change }): Commit => {
       const id = input.externalUserId;
-      const ops = indexChanges(this.keys, id, hotIndexedState(input), hotIndexedState({ ...input, tier }));
-      if (change) ops.push(historyOp(this.keys, change));
+      const ops = indexChanges(this.keys, id, hotIndexedState(input), hotIndexedState({ ...input, tier }), at);
+      if (change) ops.push(historyOp(this.keys, change), ...moveOps(this.keys, change, input.reps, at));
       return { key: this.keys.contact(id), mode: 'hot', expected: input.version, next: encodeHot({ ...input, tier }), ops };
     });
     const results = await runCommits(this.redis, commits);

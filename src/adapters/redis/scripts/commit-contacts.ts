@@ -26,6 +26,14 @@ export const COMMIT_CONTACTS_LUA = `
                    'Z-' k member         ZREM
                    'L'  k value cap      LPUSH, then LTRIM to cap entries if longer
                    'H'  k field value    HSET (a kept fact, e.g. the order itself)
+                   'ZC+' k score member c field d ttl
+                                         ZADD, and only if it added the member:
+                                         HINCRBY c field 1 and d field 1 (d expires
+                                         after ttl s); so the count c is ZCARD k exactly
+                   'ZC-' k member c field d ttl
+                                         ZREM, and only if it removed: the same with -1
+                                         (a count of 0 is deleted from c)
+                   'I'  k field by ttl   HINCRBY; k expires after ttl s (0: never)
 
   Output: one status per commit: 'ok'; 'duplicate' (the guard member was there: nothing
   written); or 'conflict' (the record changed since it was read: nothing written).
@@ -33,7 +41,7 @@ export const COMMIT_CONTACTS_LUA = `
   Steps: 0. check every op list (a malformed call writes nothing); then per commit:
   1. guard check  2. compare  3. write the record  4. guard member  5. index writes
 ]]
-local width = { ['Z+'] = 4, ['Z-'] = 3, ['L'] = 4, ['H'] = 4 }
+local width = { ['Z+'] = 4, ['Z-'] = 3, ['L'] = 4, ['H'] = 4, ['ZC+'] = 8, ['ZC-'] = 7, ['I'] = 5 }
 local commits = tonumber(ARGV[1])
 local p = 2
 for _ = 1, commits do
@@ -47,6 +55,13 @@ for _ = 1, commits do
   end
 end
 if p ~= #ARGV + 1 then return redis.error_reply('commitContacts: argument count does not match') end
+
+-- A count and its hourly delta move together, and only when the index really changed.
+local function counted(by, c, field, d, ttl)
+  if redis.call('HINCRBY', c, field, by) == 0 then redis.call('HDEL', c, field) end
+  redis.call('HINCRBY', d, field, by)
+  if tonumber(ttl) > 0 then redis.call('EXPIRE', d, ttl) end
+end
 
 local results = {}
 p = 2
@@ -87,6 +102,17 @@ for c = 1, commits do
         redis.call('ZREM', key, ARGV[i + 2])
       elseif code == 'H' then
         redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3])
+      elseif code == 'ZC+' then
+        if redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3]) == 1 then
+          counted(1, KEYS[tonumber(ARGV[i + 4])], ARGV[i + 5], KEYS[tonumber(ARGV[i + 6])], ARGV[i + 7])
+        end
+      elseif code == 'ZC-' then
+        if redis.call('ZREM', key, ARGV[i + 2]) == 1 then
+          counted(-1, KEYS[tonumber(ARGV[i + 3])], ARGV[i + 4], KEYS[tonumber(ARGV[i + 5])], ARGV[i + 6])
+        end
+      elseif code == 'I' then
+        redis.call('HINCRBY', key, ARGV[i + 2], ARGV[i + 3])
+        if tonumber(ARGV[i + 4]) > 0 then redis.call('EXPIRE', key, ARGV[i + 4]) end
       elseif redis.call('LPUSH', key, ARGV[i + 2]) > tonumber(ARGV[i + 3]) then
         redis.call('LTRIM', key, 0, tonumber(ARGV[i + 3]) - 1)
       end

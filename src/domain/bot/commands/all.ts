@@ -3,6 +3,7 @@ import { helpCommand } from './help.ts';
 import { listCommand } from './list.ts';
 import { logCommand } from './log.ts';
 import { setCommand } from './set.ts';
+import { reportCommand } from './report.ts';
 import { tiersCommand } from './tiers.ts';
 import { todoCommand } from './todo.ts';
 import { whoCommand } from './who.ts';
@@ -14,7 +15,7 @@ export interface BotCommandOptions {
 
 /** The commands the bot runs: a new command is a file beside this one and a line here. */
 export function botCommands(options: BotCommandOptions): CommandRegistry {
-  return commandRegistry([helpCommand, tiersCommand, listCommand, whoCommand, todoCommand, logCommand, setCommand(options)]);
+  return commandRegistry([helpCommand, tiersCommand, listCommand, whoCommand, todoCommand, logCommand, setCommand(options), reportCommand]);
 }
 
 /** With the defaults (reps may not 调级). */
