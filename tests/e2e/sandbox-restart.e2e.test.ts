@@ -7,6 +7,10 @@ import type { StateSnapshot } from '../../src/sandbox/snapshot.ts';
 import { startFenji, type FenjiProcess } from '../helpers/fenji-process.ts';
 import { connectTestRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { runScript } from '../helpers/run-main.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
+import { RedisKeys } from '../../src/adapters/redis/keys.ts';
+import { testPolicies } from '../helpers/tier-rules.ts';
 
 /** Fenji's stored contacts (their records, not the orders or history keys beside them). */
 async function storedContacts(redis: Redis, prefix: string): Promise<string[]> {
@@ -33,6 +37,17 @@ describe('the demo, a restart, the demo again', () => {
     redis?.disconnect();
   });
   const demo = () => runScript('src/sandbox/cli.ts', ['demo'], { SANDBOX_URL: fenji.sandboxUrl });
+  /** Whether each relation's tags in the sandbox are exactly its contact's stored tier tag. */
+  async function tagsSettled(): Promise<boolean> {
+    const state = await (await fetch(`${fenji.sandboxUrl}/_sandbox/state`)).json() as StateSnapshot;
+    const names = new Map(state.tagGroups.flatMap((g) => g.tags.map((t) => [t.id, t.name] as const)));
+    const store = new RedisContactStore({ redis, keys: new RedisKeys(prefix) });
+    for (const relation of state.relations) {
+      const tier = (await store.get(relation.external_userid))?.tier?.tier;
+      if (!tier || relation.tag_ids.map((id) => names.get(id)).join() !== testPolicies.tiers.tagNames[tier]) return false;
+    }
+    return state.relations.length > 0;
+  }
   const mirrored = () => fenji.logs.filter((l) => l['msg'] === 'tier tag mirrored to WeCom').length;
 
   it('first run: a rep, two customers, one question', async () => {
@@ -41,6 +56,9 @@ describe('the demo, a restart, the demo again', () => {
     expect(first.code, first.output).toBe(0);
     await fenji.waitForLog(() => mirrored() >= 2);
     expect(await storedContacts(redis, prefix)).toHaveLength(2);
+    // 李娜's question moves her tier after her first tag may have landed: wait until every
+    // relation carries its stored tier's tag, so the snapshot below is the settled corp.
+    await waitFor(tagsSettled, 'every relation carries its stored tier\'s tag', { timeoutMs: 30_000, intervalMs: 200 });
   });
 
   it('after a restart the sandbox has the same corp, and the second run adds no one twice', async () => {
