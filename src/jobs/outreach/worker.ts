@@ -30,7 +30,7 @@ export interface OutreachJobDeps {
   prepare?: () => Promise<number>;
   store: Pick<ContactReads, 'get'>;
   ledger: OutreachLedger;
-  api: Pick<WeComApi, 'addMsgTemplate' | 'getGroupmsgSendResult' | 'cancelGroupmsgSend' | 'sendAppMessage'>;
+  api: Pick<WeComApi, 'addMsgTemplate' | 'getGroupmsgListV2' | 'getGroupmsgSendResult' | 'cancelGroupmsgSend' | 'sendAppMessage'>;
   /** What push interactions are stored and re-tiered with (tier changes → tier.tag jobs). */
   contacts: RecordInteractionsDeps;
   /** quietHours (every kind) and confirmWithinDays (every 群发) of the tier rules' followUps section. */
