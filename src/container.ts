@@ -46,7 +46,7 @@ import { applyQueuePolicy } from './jobs/registry.ts';
 import { tierTagEnqueuer } from './jobs/tier-tags/enqueue-tier-tags.ts';
 import type { ValueJobDeps } from './jobs/value/score-all-values.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { systemClock, type Clock } from './shared/clock.ts';
+import { offsetClock, type Clock } from './shared/clock.ts';
 import type { Logger } from './shared/logger.ts';
 
 /** Composition root: builds what each role needs from the config, and closes it in order. */
@@ -85,7 +85,7 @@ export interface Container {
 }
 
 /** @throws ConfigError when the tier rules (FENJI_TIERS_FILE) or the occasions (FENJI_OCCASIONS_FILE) are unreadable or wrong. */
-export function createContainer(config: Config, log: Logger, clock: Clock = systemClock): Container {
+export function createContainer(config: Config, log: Logger, clock: Clock = offsetClock(config.clockOffsetMs)): Container {
   // First, before any connection exists: a bad rules file stops start-up cleanly.
   const policies = loadPolicies(config.tiersFile);
   const occasions = loadOccasions(config.occasionsFile);

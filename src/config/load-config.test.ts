@@ -143,6 +143,14 @@ describe('loadConfig: validation', () => {
     expect(loadConfig({ WECOM_CALLBACK_MAX_AGE_S: '60' }).callback.maxAgeSeconds).toBe(60);
   });
 
+  it('FENJI_CLOCK_OFFSET_MS shifts the clock in sandbox mode only (tests), 0 by default', () => {
+    expect(loadConfig({}).clockOffsetMs).toBe(0);
+    expect(loadConfig({ FENJI_CLOCK_OFFSET_MS: '-86400000' }).clockOffsetMs).toBe(-86_400_000);
+    expect(problemsOf({ FENJI_CLOCK_OFFSET_MS: '1.5' }).join('\n')).toContain('FENJI_CLOCK_OFFSET_MS must be a whole number of milliseconds');
+    expect(problemsOf({ ...CREDENTIALS, FENJI_CLOCK_OFFSET_MS: '60000' }).join('\n')).toContain('FENJI_CLOCK_OFFSET_MS is for tests against the sandbox only');
+    expect(loadConfig({ ...CREDENTIALS, FENJI_CLOCK_OFFSET_MS: '0' }).clockOffsetMs).toBe(0);
+  });
+
   it('maps REDIS_AUTOSTART, LOG_FORMAT and WECOM_API_BASE', () => {
     const config = loadConfig({ REDIS_AUTOSTART: 'never', LOG_FORMAT: 'pretty', WECOM_API_BASE: 'http://localhost:9' });
     expect(config.redis.autostart).toBe(false);

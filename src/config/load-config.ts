@@ -33,6 +33,8 @@ export interface Config {
   /** In sandbox mode, the sandbox runs in-process unless WECOM_API_BASE or SANDBOX_URL points at one. */
   sandbox: { port: number; inProcess: boolean };
   worker: { concurrency: number };
+  /** FENJI_CLOCK_OFFSET_MS: Fenji's clock = wall clock + this (tests; sandbox mode only, else 0 is enforced). */
+  clockOffsetMs: number;
   /** The bot (issue 9): managers by userid (FENJI_MANAGERS), the per-member flood limit, whether reps may 调级. */
   bot: { managers: string[]; commandsPerMinute: number; repsMaySet: boolean };
   /** HTTP API clients (FENJI_API_TOKENS); empty = the API answers 503 api_disabled. */
@@ -84,6 +86,11 @@ export function loadConfig(
     );
   }
 
+  if (given.length > 0 && (values['FENJI_CLOCK_OFFSET_MS'] ?? '0') !== '0') {
+    // A shifted clock against real WeCom would greet customers on the wrong day.
+    problems.push('FENJI_CLOCK_OFFSET_MS is for tests against the sandbox only: unset it when WeCom credentials are given');
+  }
+
   const parsed = envSchema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -130,6 +137,7 @@ export function loadConfig(
     outreach: { groupMsgRule: e.FENJI_GROUPMSG_RULE, groupMsgPerMinute: e.FENJI_GROUPMSG_PER_MINUTE, dryRun: e.FENJI_DRY_RUN === '1' },
     sandbox: { port: e.SANDBOX_PORT, inProcess: sandbox && e.WECOM_API_BASE === undefined && e.SANDBOX_URL === undefined },
     worker: { concurrency: e.WORKER_CONCURRENCY },
+    clockOffsetMs: e.FENJI_CLOCK_OFFSET_MS,
     bot: { managers: e.FENJI_MANAGERS ?? [], commandsPerMinute: e.FENJI_BOT_COMMANDS_PER_MINUTE, repsMaySet: e.FENJI_BOT_REPS_MAY_SET === '1' },
     api: { tokens: e.FENJI_API_TOKENS ?? [] },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_FORMAT === 'pretty' },

@@ -75,6 +75,11 @@ export const envSchema = z.object({
   FENJI_GROUPMSG_PER_MINUTE: intFromString(30, 10_000).default(10_000),
   /** 1: every planner and guard runs, sends are recorded instead of made (a ledger of their own). */
   FENJI_DRY_RUN: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
+  /**
+   * Test only, sandbox mode only: Fenji's clock runs this many ms ahead of (or behind) the
+   * wall clock, so several processes share one shifted day (a festival) in an e2e test.
+   */
+  FENJI_CLOCK_OFFSET_MS: z.string().regex(/^-?\d{1,15}$/, 'must be a whole number of milliseconds').transform(Number).default(0),
   SANDBOX_PORT: intFromString(0, 65_535).default(4100),
   /**
    * A sandbox run as its own service (`npm run sandbox -- serve`, compose's `sandbox`), for

@@ -44,6 +44,7 @@ export function createQueueWorker(queue: QueueName, handlers: Readonly<Record<st
       prefix: base.prefix,
       concurrency: policy.concurrency === 'configured' ? base.concurrency ?? 1 : policy.concurrency,
       ...(limiter ? { limiter } : {}),
+      ...(policy.maxStalledCount ? { maxStalledCount: policy.maxStalledCount } : {}),
       autorun: false,
     },
   );

@@ -29,6 +29,15 @@ export function fakeClock(start: number): FakeClock {
   return { now: () => now, set: (ms) => void (now = ms), advance: (ms) => void (now += ms) };
 }
 
+/**
+ * A fake clock that also runs: from `start` it moves with the wall clock (so the sandbox's
+ * timed faults, such as a storm of so many ms, end by themselves); set/advance jump it.
+ */
+export function tickingClock(start: number): FakeClock {
+  let offset = start - Date.now();
+  return { now: () => Date.now() + offset, set: (ms) => void (offset = ms - Date.now()), advance: (ms) => void (offset += ms) };
+}
+
 export const API_TOKEN = 'story-token-0123456789abcdef';
 
 /**

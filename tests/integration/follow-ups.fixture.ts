@@ -80,10 +80,14 @@ export interface WorldOptions {
   rule?: GroupMsgRule;
   /** FENJI_DRY_RUN=1: the dry ledger and the dry-run log, as the container builds them. */
   dryRun?: boolean;
+  /** The clock of Fenji and the sandbox (default: a fake one at T0 that moves only when told). */
+  clock?: FakeClock;
+  /** How long a 45009 makes a job wait (the client's default is WeCom's minute). */
+  frequencyRetryAfterMs?: number;
 }
 
 export async function createFollowUpWorld(options: WorldOptions = {}): Promise<FollowUpWorld & { dryRunLog: RedisDryRunLog | null }> {
-  const clock = fakeClock(T0);
+  const clock = options.clock ?? fakeClock(T0);
   const sandbox = await startSandbox({ clock });
   sandbox.state.seed({ reps: [{ userid: 'zhangwei', name: '张伟' }, { userid: 'lina', name: '李娜' }] });
   const redis = connectTestRedis();
@@ -93,7 +97,8 @@ export async function createFollowUpWorld(options: WorldOptions = {}): Promise<F
   const store = new RedisContactStore({ redis, keys });
   const queue = new Queue(QUEUE_NAMES.outreach, { connection: redis, prefix });
   const sendQueue = new Queue(QUEUE_NAMES.outreachSends, { connection: redis, prefix });
-  const api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock, concurrencyRetryAfterMs: 50 }));
+  const api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock, concurrencyRetryAfterMs: 50,
+    ...(options.frequencyRetryAfterMs ? { frequencyRetryAfterMs: options.frequencyRetryAfterMs } : {}) }));
   const index = new RedisFollowUpIndex({ redis, keys });
   const contacts = { store, directory: new WeComContactDirectory(api, clock), policy: policies.tiers, timeZone: 'Asia/Shanghai' };
   const dryRunLog = options.dryRun ? new RedisDryRunLog({ redis, keys, log }) : null;

@@ -64,4 +64,12 @@ describe('job registry (real Redis)', () => {
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toContain('callback.renamed');
   });
+
+  it('lets outreach plans and sends run again after several crashes of their worker; other queues keep BullMQ\'s one', () => {
+    workers = createRegisteredWorkers({} as JobContext, { connection: workerRedis, prefix, log });
+    const stalls = Object.fromEntries(workers.map((w) => [w.name, w.opts.maxStalledCount]));
+    expect(stalls[QUEUE_NAMES.outreach]).toBeGreaterThanOrEqual(3);
+    expect(stalls[QUEUE_NAMES.outreachSends]).toBeGreaterThanOrEqual(3);
+    expect(stalls[QUEUE_NAMES.callbacks]).toBe(1);
+  });
 });

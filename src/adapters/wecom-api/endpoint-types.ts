@@ -168,6 +168,23 @@ export interface GetGroupmsgSendResultResponse {
   next_cursor?: string;
 }
 
+export interface GetGroupmsgListV2Request {
+  chat_type: 'single' | 'group';
+  /** Seconds; WeCom allows a span of at most one month. */
+  start_time: number;
+  end_time: number;
+  creator?: string;
+  /** 0 created by the corp (API/admin), 1 by members, 2 both. */
+  filter_type?: 0 | 1 | 2;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface GetGroupmsgListV2Response {
+  group_msg_list: { msgid: string; creator?: string; create_time: number; create_type: number; text?: { content: string } }[];
+  next_cursor?: string;
+}
+
 export interface SendWelcomeMsgRequest {
   welcome_code: string;
   text?: { content: string };

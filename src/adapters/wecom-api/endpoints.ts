@@ -9,6 +9,8 @@ import type {
   CorpTagGroup,
   GetExternalContactResponse,
   GetGroupmsgSendResultRequest,
+  GetGroupmsgListV2Request,
+  GetGroupmsgListV2Response,
   GetGroupmsgSendResultResponse,
   KfSendMsgRequest,
   KfSyncMsgRequest,
@@ -89,6 +91,11 @@ export class WeComApi {
   /** Per-customer delivery status of one member's part of a mass message. */
   getGroupmsgSendResult(input: GetGroupmsgSendResultRequest): Promise<GetGroupmsgSendResultResponse> {
     return this.client.request('POST', `${EC}/get_groupmsg_send_result`, { body: input });
+  }
+
+  /** Mass-message tasks created in a time span, by creator (docs/wecom/api.md, 'Mass messages'). */
+  getGroupmsgListV2(input: GetGroupmsgListV2Request): Promise<GetGroupmsgListV2Response> {
+    return this.client.request('POST', `${EC}/get_groupmsg_list_v2`, { body: input });
   }
 
   /** Stops the parts of a mass message its sender has not sent yet (docs/wecom/api.md, 'Mass messages'). */

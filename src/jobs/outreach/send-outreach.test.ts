@@ -10,6 +10,7 @@ import { emptyEngagement } from '../../domain/engagement/engagement.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
 import type { OutreachResultJobData, OutreachSendJobData } from './job.ts';
 import { FIRST_CHECK_MS } from './read-results.ts';
+import { SETTLE_MS } from './find-created-task.ts';
 import { sendOutreach, type SendOutreachDeps } from './send-outreach.ts';
 
 const { followUps: policy } = testPolicies;
@@ -61,7 +62,10 @@ function memoryLedger(): OutreachLedger & { claims: Map<string, Mark>; outcomes:
   };
 }
 
-function setup(answer: (req: AddMsgTemplateRequest) => Promise<AddMsgTemplateResponse>) {
+/** Tasks WeCom lists (get_groupmsg_list_v2) with their recipients, or an error it answers instead. */
+type Listed = { msgid: string; text: string; recipients: string[] }[] | Error;
+
+function setup(answer: (req: AddMsgTemplateRequest) => Promise<AddMsgTemplateResponse>, listed: Listed = []) {
   const ledger = memoryLedger();
   const requests: AddMsgTemplateRequest[] = [];
   const recorded: Interaction[] = [];
@@ -71,7 +75,16 @@ function setup(answer: (req: AddMsgTemplateRequest) => Promise<AddMsgTemplateRes
     store,
     planners: [new FollowUpPlanner({ store, index: { backfillOnce: async () => 0, candidates: async () => [] }, policy, timeZone: 'Asia/Shanghai' })],
     ledger,
-    api: { addMsgTemplate: async (req) => (requests.push(req), answer(req)) },
+    api: {
+      addMsgTemplate: async (req) => (requests.push(req), answer(req)),
+      getGroupmsgListV2: async () => {
+        if (listed instanceof Error) throw listed;
+        return { group_msg_list: listed.map((t) => ({ msgid: t.msgid, creator: 'zhangwei', create_time: NOW / 1000, create_type: 0, text: { content: t.text } })) };
+      },
+      getGroupmsgSendResult: async ({ msgid }) => ({
+        send_list: (listed instanceof Error ? [] : listed.find((t) => t.msgid === msgid)?.recipients ?? []).map((id) => ({ external_userid: id, userid: 'zhangwei', status: 0 })),
+      }),
+    },
     recordPushes: async (list) => void recorded.push(...list),
     results: { add: async (jobId, d, delayMs) => void results.push({ jobId, data: d, delayMs }) },
     policy, timeZone: 'Asia/Shanghai', clock: { now: () => NOW }, log: pino({ level: 'silent' }),
@@ -106,13 +119,43 @@ describe('sendOutreach', () => {
     expect(results.map((r) => [r.jobId, r.data.pending, r.data.createdAt, r.delayMs])).toEqual([['outreach-result.msgA.zhangwei', ['wm1', 'wm2'], NOW - 60_000, FIRST_CHECK_MS - 60_000]]);
   });
 
-  it('a retry after an attempt stopped mid-call counts the task as created (never twice)', async () => {
-    const { deps, ledger, requests, recorded } = setup(async () => ({ msgid: 'msgB' }));
-    ledger.outcomes.set(JOB, { state: 'calling', recipients: ['wm1'], at: NOW });
+  it('a retry soon after an attempt stopped mid-call waits until WeCom has surely answered that call', async () => {
+    const { deps, ledger, requests } = setup(async () => ({ msgid: 'msgB' }));
+    ledger.outcomes.set(JOB, { state: 'calling', recipients: ['wm1', 'wm2'], at: NOW - 1000 });
+    expect(await sendOutreach(deps, JOB, data)).toEqual({ status: 'deferred', until: NOW - 1000 + SETTLE_MS });
+    expect(requests).toEqual([]);
+  });
+
+  it('a retry after an attempt stopped mid-call finds the task it created (same rep and text, our recipients) and reads it back, never calling twice', async () => {
+    const text = policy.tiers.C.text;
+    const listed = [{ msgid: 'msgOther', text, recipients: ['wm9'] }, { msgid: 'msgOtherText', text: '别的', recipients: ['wm1'] }, { msgid: 'msgA', text, recipients: ['wm1'] }];
+    const { deps, ledger, requests, recorded, results } = setup(async () => ({ msgid: 'msgB' }), listed);
+    ledger.outcomes.set(JOB, { state: 'calling', recipients: ['wm1', 'wm2'], at: NOW - SETTLE_MS });
+    ledger.claims.set('wm1', { owner: JOB, until: NOW + 1, day: true });
+    ledger.claims.set('wm2', { owner: JOB, until: NOW + 1, day: true });
+    expect(await sendOutreach(deps, JOB, data)).toMatchObject({ status: 'sent', msgid: 'msgA', outcome: 'created', awaiting: 1, failed: 1 });
+    expect(requests).toEqual([]);
+    expect(recorded).toEqual([]);
+    expect(results.map((r) => [r.jobId, r.data.pending])).toEqual([['outreach-result.msgA.zhangwei', ['wm1']]]);
+    expect(ledger.outcomes.get(JOB)).toMatchObject({ state: 'created', msgid: 'msgA', failList: ['wm2'] });
+  });
+
+  it('a retry after an attempt stopped mid-call, whose request never reached WeCom (no such task), calls again', async () => {
+    const { deps, ledger, requests, results } = setup(async () => ({ msgid: 'msgB' }), [{ msgid: 'msgOther', text: policy.tiers.C.text, recipients: ['wm9'] }]);
+    ledger.outcomes.set(JOB, { state: 'calling', recipients: ['wm1', 'wm2'], at: NOW - SETTLE_MS });
+    expect(await sendOutreach(deps, JOB, data)).toMatchObject({ status: 'sent', msgid: 'msgB', outcome: 'created', awaiting: 2 });
+    expect(requests).toHaveLength(1);
+    expect(results.map((r) => r.jobId)).toEqual(['outreach-result.msgB.zhangwei']);
+  });
+
+  it('a retry after an attempt stopped mid-call, when WeCom will not list its tasks, counts the task as created (never twice)', async () => {
+    const refused = new WeComApiError({ errcode: 48002, errmsg: 'api forbidden', path: '/cgi-bin/externalcontact/get_groupmsg_list_v2' });
+    const { deps, ledger, requests, recorded } = setup(async () => ({ msgid: 'msgB' }), refused);
+    ledger.outcomes.set(JOB, { state: 'calling', recipients: ['wm1'], at: NOW - SETTLE_MS });
     ledger.claims.set('wm1', { owner: JOB, until: NOW + 1, day: true });
     expect(await sendOutreach(deps, JOB, data)).toMatchObject({ status: 'sent', outcome: 'unknown', pushed: 1, awaiting: 0 });
     expect(requests).toEqual([]);
-    expect(recorded.map((i) => [i.id, i.at])).toEqual([[`push:unknown-${JOB}:wm1`, NOW]]);
+    expect(recorded.map((i) => [i.id, i.at])).toEqual([[`push:unknown-${JOB}:wm1`, NOW - SETTLE_MS]]);
     expect(ledger.claims.get('wm1')).toEqual({ owner: JOB, until: 'sent', day: true });
   });
 

@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { packRecipients, unpackRecipients, type OutreachResultJobData, type OutreachSendJobData } from './job.ts';
 import { CLAIM_TTL_MS, ledgerItem } from './plan-outreach.ts';
 import { FIRST_CHECK_MS, outreachResultJobId, pendingUntil, pushChannel } from './read-results.ts';
+import { findCreatedTask, SETTLE_MS } from './find-created-task.ts';
 import { recheck, surelyNotSent, waitUntil, type RecheckDeps } from './recheck.ts';
 
 /** The marks of a created task's recipients outlast any retry of the job that records them. */
@@ -19,7 +20,7 @@ const ADD_MSG_TEMPLATE_PATH = '/cgi-bin/externalcontact/add_msg_template';
 
 export interface SendOutreachDeps extends RecheckDeps {
   ledger: OutreachLedger;
-  api: Pick<WeComApi, 'addMsgTemplate'>;
+  api: Pick<WeComApi, 'addMsgTemplate' | 'getGroupmsgListV2' | 'getGroupmsgSendResult'>;
   /** Stores push interactions (idempotent by id) and re-tiers their contacts. */
   recordPushes(interactions: Interaction[], now: number): Promise<void>;
   /** Queues a task's read-back (outreach.result) after `delayMs`; an existing job id is left alone. */
@@ -45,17 +46,30 @@ export type SendResult =
  * reads back who got it (read-results.ts), which records their pushes at send_time.
  *
  * Never twice: the call's outcome is saved before and after it, so a retried job finishes
- * what the first attempt did instead of calling again. When WeCom may have created the
- * task but we cannot know (no answer, or a crash mid-call), it counts as created and sent:
- * a message missed beats one the customer gets twice.
+ * what the first attempt did instead of calling again. After a crash mid-call the retry
+ * looks the task up (findCreatedTask): found, it is read back like any; surely not created,
+ * it calls again. When WeCom may have created the task but we cannot know (no answer, or
+ * WeCom will not list it), it counts as created and sent: a message missed beats one the
+ * customer gets twice.
  * @throws WeCom errors when WeCom answered (nothing was created): the job retries.
  */
 export async function sendOutreach(deps: SendOutreachDeps, jobId: string, data: OutreachSendJobData): Promise<SendResult> {
   const saved = await deps.ledger.outcome(jobId);
+  if (saved && saved.state !== 'calling') return finish(deps, jobId, data, saved, 0);
   if (saved) {
-    const outcome: SendOutcome = saved.state === 'calling' ? { state: 'unknown', recipients: saved.recipients, at: saved.at } : saved;
-    if (saved.state === 'calling') deps.log.warn({ jobId }, 'outreach task: an earlier attempt stopped during the call; counted as created, not sent again');
-    return finish(deps, jobId, data, outcome, 0);
+    // An earlier attempt died during its call: ask WeCom whether the task exists.
+    if (deps.clock.now() < saved.at + SETTLE_MS) return { status: 'deferred', until: saved.at + SETTLE_MS };
+    const found = await findCreatedTask(deps.api, { rep: data.rep, text: data.text, recipients: saved.recipients, at: saved.at }, deps.clock.now());
+    deps.log.warn({ jobId, found: found.state }, 'outreach task: an earlier attempt stopped during the call; looked for its task');
+    if (found.state !== 'not_created') {
+      const outcome: SendOutcome = found.state === 'created'
+        ? { state: 'created', msgid: found.msgid, failList: found.failList, recipients: saved.recipients, at: saved.at }
+        : { state: 'unknown', recipients: saved.recipients, at: saved.at };
+      await deps.ledger.saveOutcome(jobId, outcome);
+      return finish(deps, jobId, data, outcome, 0);
+    }
+    // The request never reached WeCom: this attempt calls again.
+    await deps.ledger.clearOutcome(jobId);
   }
   const now = deps.clock.now();
   const until = waitUntil(deps, now, data.notBefore);

@@ -1,4 +1,5 @@
-import { DelayedError, type Job, type Queue } from 'bullmq';
+import { DelayedError, RateLimitError, type Job, type Queue } from 'bullmq';
+import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
 import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
@@ -29,7 +30,7 @@ export interface OutreachJobDeps {
   prepare?: () => Promise<number>;
   store: Pick<ContactReads, 'get'>;
   ledger: OutreachLedger;
-  api: Pick<WeComApi, 'addMsgTemplate' | 'getGroupmsgSendResult' | 'cancelGroupmsgSend' | 'sendAppMessage'>;
+  api: Pick<WeComApi, 'addMsgTemplate' | 'getGroupmsgListV2' | 'getGroupmsgSendResult' | 'cancelGroupmsgSend' | 'sendAppMessage'>;
   /** What push interactions are stored and re-tiered with (tier changes → tier.tag jobs). */
   contacts: RecordInteractionsDeps;
   /** quietHours (every kind) and confirmWithinDays (every 群发) of the tier rules' followUps section. */
@@ -73,10 +74,25 @@ export async function delayUntil(job: Job, token: string | undefined, until: num
   throw new DelayedError();
 }
 
+/**
+ * A 45009 on add_msg_template blocks the path for the whole corp, not one job: every send
+ * of the queue waits it out, here and in every worker process (BullMQ's queue rate limit),
+ * instead of each queued send calling once more into the block and being refused in turn.
+ * The job goes back to waiting with no attempt spent; its saved outcome was already
+ * cleared (WeCom answered, so nothing was created).
+ */
+export async function pauseSends(sendQueue: Pick<Queue, 'rateLimit'>, err: WeComRateLimitedError, log: JobLog): Promise<never> {
+  log.warn({ path: err.path, errcode: err.errcode, retryAfterMs: err.retryAfterMs }, 'WeCom rate limit: every outreach send waits');
+  await sendQueue.rateLimit(err.retryAfterMs);
+  throw new RateLimitError();
+}
+
+type JobLog = Parameters<JobHandler>[2];
+
 export interface OutreachQueueDeps {
   /** The outreach queue (plans, read-backs, A lists) and the outreach-sends queue (add_msg_template, rate-limited). */
   queue: AddQueue;
-  sendQueue: AddQueue;
+  sendQueue: AddQueue & Pick<Queue, 'rateLimit'>;
   outreach: OutreachJobDeps;
 }
 
@@ -85,7 +101,8 @@ export interface OutreachQueueDeps {
  * and `outreach.notify` jobs it queues, and the `outreach.result` read-back each created
  * task gets. A send in quiet hours or before its hour waits for it, a read-back with
  * recipients still unsent waits for its next check (moved to delayed, no attempt used);
- * WeCom rate limits likewise; configuration errors fail at once.
+ * WeCom rate limits likewise (a 45009 on a send pauses every send: pauseSends);
+ * configuration errors fail at once.
  */
 export function outreachJobHandlers(deps: OutreachQueueDeps): Record<'plan' | 'send' | 'result' | 'notify', JobHandler> {
   const o = deps.outreach;
@@ -100,7 +117,8 @@ export function outreachJobHandlers(deps: OutreachQueueDeps): Record<'plan' | 's
     },
     send: async (job, token, log) => {
       const data = job.data as OutreachSendJobData;
-      const result = await sendOutreach({ ...o, recordPushes, results, log }, String(job.id), data).catch((err: unknown) => rethrowForJob(err, job, token, log));
+      const result = await sendOutreach({ ...o, recordPushes, results, log }, String(job.id), data).catch((err: unknown) =>
+        err instanceof WeComRateLimitedError && err.kind === 'frequency' ? pauseSends(deps.sendQueue, err, log) : rethrowForJob(err, job, token, log));
       if (result.status === 'deferred') {
         log.info({ until: new Date(result.until).toISOString() }, 'outreach task waits for its hour');
         return delayUntil(job, token, result.until, o.clock.now());

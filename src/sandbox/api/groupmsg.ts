@@ -118,7 +118,52 @@ function getGroupMsgSendResult(ctx: ApiContext): ApiResult {
   });
 }
 
+const isIndex = (v: unknown): v is { i: number } =>
+  v !== null && typeof v === 'object' && Number.isInteger((v as { i?: unknown }).i) && (v as { i: number }).i >= 0;
+
+/**
+ * POST externalcontact/get_groupmsg_list_v2 {chat_type, start_time, end_time (s), creator?,
+ * filter_type?, limit ≤100 (50), cursor}: tasks created in the span, oldest first. Every
+ * task here is created through the API, so create_type is 0 (corp); filter_type 1 finds none.
+ */
+function getGroupMsgListV2(ctx: ApiContext): ApiResult {
+  const start = Number(ctx.body['start_time']);
+  const end = Number(ctx.body['end_time']);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || end < start) {
+    return fail(ERR.invalidParam, 'start_time and end_time required, start_time ≤ end_time');
+  }
+  if (end - start > 31 * 86_400) {
+    return fail(ERR.invalidParam, 'the span may not exceed one month');
+  }
+  const limit = limitParam(ctx.body, 50, 100);
+  if (limit === undefined) {
+    return fail(ERR.invalidParam, 'limit must be 1..100');
+  }
+  const rawCursor = str(ctx.body, 'cursor');
+  const cursor = rawCursor ? decodeCursor(rawCursor, isIndex) : { i: 0 };
+  if (!cursor) {
+    return fail(ERR.invalidParam, 'invalid cursor');
+  }
+  const creator = str(ctx.body, 'creator');
+  const chatType = str(ctx.body, 'chat_type') ?? 'single';
+  const filter = Number(ctx.body['filter_type'] ?? 2);
+  const matching = filter === 1 ? [] : [...ctx.state.msgTemplates.values()]
+    .filter((t) => t.chat_type === chatType && (!creator || t.sender === creator))
+    .filter((t) => Math.floor(t.created_at / 1000) >= start && Math.floor(t.created_at / 1000) <= end)
+    .sort((a, b) => a.created_at - b.created_at);
+  const page = matching.slice(cursor.i, cursor.i + limit);
+  const next = cursor.i + page.length;
+  return ok({
+    group_msg_list: page.map((t) => ({
+      msgid: t.msgid, creator: t.sender, create_time: Math.floor(t.created_at / 1000), create_type: 0,
+      ...(obj(t.body, 'text') ? { text: obj(t.body, 'text') } : {}),
+    })),
+    next_cursor: next < matching.length ? encodeCursor({ i: next }) : '',
+  });
+}
+
 export const groupMsgRoutes: ApiRoute[] = [
+  { path: '/cgi-bin/externalcontact/get_groupmsg_list_v2', auth: true, handler: getGroupMsgListV2 },
   { path: '/cgi-bin/externalcontact/add_msg_template', auth: true, handler: addMsgTemplate },
   { path: '/cgi-bin/externalcontact/get_groupmsg_send_result', auth: true, handler: getGroupMsgSendResult },
   { path: '/cgi-bin/externalcontact/cancel_groupmsg_send', auth: true, handler: cancelGroupMsgSend },
