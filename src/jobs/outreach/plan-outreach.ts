@@ -21,7 +21,7 @@ export interface PlanOutreachDeps {
   /** Every kind's planner (any order; run by priority). */
   planners: readonly OutreachPlanner[];
   store: Pick<ContactReads, 'get'>;
-  ledger: Pick<OutreachLedger, 'claim'>;
+  ledger: Pick<OutreachLedger, 'claimEach'>;
   /** Runs before each planning run (the follow-up index's one-time backfill); returns what it did. */
   prepare?: () => Promise<number>;
   /** The queues' send and list jobs, by deterministic id. */
@@ -115,28 +115,29 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       const items = page.items.filter((i) => !seen.has(`${i.externalUserId}\n${i.occasionKey}`));
       for (const i of items) seen.add(`${i.externalUserId}\n${i.occasionKey}`);
       const records = await Promise.all(items.map((i) => page.records?.get(i.externalUserId) ?? deps.store.get(i.externalUserId)));
-      const claims = new Map<Group, { item: OutreachItem; record: ContactRecord }[]>();
+      const wanted: { group: Group; item: OutreachItem; record: ContactRecord }[] = [];
       items.forEach((item, k) => {
         const record = records[k];
         if (!record) return;
         const reason = personalSkip(record) ?? (givesWay(item.kind, record, planners, now) ? 'gave_way' : null);
         if (reason) return skip(reason);
         kind.due += 1;
-        const group = groupOf(item);
-        claims.set(group, [...(claims.get(group) ?? []), { item, record }]);
+        wanted.push({ group: groupOf(item), item, record });
       });
-      for (const [group, wanted] of claims) {
-        const verdicts = await deps.ledger.claim(wanted.map((w) => ledgerItem(w.item, !group.personal)), group.jobId, now, now + CLAIM_TTL_MS);
-        wanted.forEach((w, k) => {
-          if (verdicts[k] === 'ok') {
-            group.items.push(w);
-            kind.claimed += 1;
-          } else {
-            skip(verdicts[k] as OutreachSkipReason);
-            group.size -= 1;
-          }
-        });
-      }
+      // One ledger call for the page, each item owned by its send: with a thousand reps a
+      // page's items go to hundreds of sends, and a call per send was most of the run.
+      const verdicts = wanted.length === 0 ? [] : await deps.ledger.claimEach(
+        wanted.map(({ group, item }) => ({ ...ledgerItem(item, !group.personal), owner: group.jobId })), now, now + CLAIM_TTL_MS,
+      );
+      wanted.forEach(({ group, item, record }, k) => {
+        if (verdicts[k] === 'ok') {
+          group.items.push({ item, record });
+          kind.claimed += 1;
+        } else {
+          skip(verdicts[k] as OutreachSkipReason);
+          group.size -= 1;
+        }
+      });
       cursor = page.nextCursor;
     } while (cursor !== null);
   }

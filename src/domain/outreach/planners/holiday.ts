@@ -112,12 +112,15 @@ export class HolidayPlanner implements OutreachPlanner {
     const page = await contacts.list({ cursor, limit });
     const items: OutreachItem[] = [];
     const skipped: OutreachPlanPage['skipped'] = {};
+    // Handed to the pipeline with the items, so it neither reads nor decodes them again.
+    const records = new Map<string, ContactRecord>();
     for (const record of page.records) {
       const found = holidayItemsFor(record, window, now);
+      if (found.items.length > 0) records.set(record.contact.externalUserId, record);
       items.push(...found.items);
       for (const reason of found.skipped) countSkip(skipped, reason);
     }
-    return { items, skipped, nextCursor: page.nextCursor };
+    return { items, skipped, nextCursor: page.nextCursor, records };
   }
 
   dueOn(record: ContactRecord, now: number): boolean {
