@@ -63,6 +63,16 @@ export interface OutreachLedger {
 }
 
 /**
+ * Planning passes completed (OutreachPlanner.passKey): a run records a pass once it has read
+ * every page of it and queued every send it planned, so later runs may skip it. A run that
+ * stopped midway records nothing: the next run reads the pass again.
+ */
+export interface OutreachPasses {
+  done(passKey: string): Promise<boolean>;
+  markDone(passKey: string): Promise<void>;
+}
+
+/**
  * The follow-up due index, read: contacts by tier and follow-up anchor (followUpAnchor),
  * kept by the contact store with every record write.
  */

@@ -3,7 +3,7 @@ import type { DailySpan } from '../../domain/followups/policy.ts';
 import { byPriority, customerName, givesWay, inQuietHours, quietHoursEnd } from '../../domain/outreach/guards.ts';
 import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
 import { personalSkip } from '../../domain/outreach/personal-skip.ts';
-import type { LedgerItem, OutreachLedger } from '../../domain/outreach/ports.ts';
+import type { LedgerItem, OutreachLedger, OutreachPasses } from '../../domain/outreach/ports.ts';
 import type { ContactReads, ContactRecord } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { jobIdOf, packRecipients, type NotifyItem, type OutreachNotifyJobData, type OutreachSendJobData } from './job.ts';
@@ -22,6 +22,8 @@ export interface PlanOutreachDeps {
   planners: readonly OutreachPlanner[];
   store: Pick<ContactReads, 'get'>;
   ledger: Pick<OutreachLedger, 'claimEach'>;
+  /** Completed passes (OutreachPlanner.passKey): without it every run reads every pass. */
+  passes?: OutreachPasses;
   /** Runs before each planning run (the follow-up index's one-time backfill); returns what it did. */
   prepare?: () => Promise<number>;
   /** The queues' send and list jobs, by deterministic id. */
@@ -40,6 +42,8 @@ export interface KindStats {
   due: number;
   skipped: Partial<Record<OutreachSkipReason, number>>;
   claimed: number;
+  /** Set when this kind's pass was skipped: an earlier run completed it (OutreachPlanner.passKey). */
+  passDone?: string;
 }
 
 export interface PlanStats {
@@ -75,7 +79,8 @@ const hash8 = (s: string) => createHash('sha1').update(s).digest('hex').slice(0,
  * Claimed B/C/D items (and every follow-up) are grouped by (rep, kind, tier, text) into
  * add_msg_template sends of ≤ 10,000; A customers of a greeting kind go on their rep's list
  * for the occasion (outreach.notify). Nothing in quiet hours. A retried run claims its own
- * items again (its send ids are the same) and queues nothing twice.
+ * items again (its send ids are the same) and queues nothing twice. A planner's pass that
+ * an earlier run completed (passKey, recorded once every send is queued) is skipped.
  */
 export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promise<PlanStats> {
   const now = deps.clock.now();
@@ -102,9 +107,15 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
     return group;
   };
 
+  const completed: string[] = [];
   for (const planner of planners) {
     const kind: KindStats = { due: 0, skipped: {}, claimed: 0 };
     stats.kinds[planner.kind] = kind;
+    const pass = deps.passes ? planner.passKey?.(now) ?? null : null;
+    if (pass !== null && await deps.passes!.done(pass)) {
+      kind.passDone = pass;
+      continue;
+    }
     const skip = (reason: OutreachSkipReason, n = 1) => void (kind.skipped[reason] = (kind.skipped[reason] ?? 0) + n);
     const seen = new Set<string>();
     let cursor: string | null = null;
@@ -140,6 +151,7 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       });
       cursor = page.nextCursor;
     } while (cursor !== null);
+    if (pass !== null) completed.push(pass);
   }
 
   for (const group of new Set(groups.values())) {
@@ -160,6 +172,8 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       stats.recipients += packed.externalUserIds.length;
     }
   }
+  // Only now: a run that stops before its sends are queued must leave its passes to the next run.
+  for (const pass of completed) await deps.passes!.markDone(pass);
   return stats;
 }
 
