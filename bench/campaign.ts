@@ -53,6 +53,7 @@ async function run(o: Options): Promise<number> {
   console.log(pin.enabled ? '  pinned: redis-server on CPU 1, this process on CPU 0' : `  ${pin.note}`);
   console.log(`  options: ${JSON.stringify(o)}`);
   const { server, redis } = await startBenchRedis('campaign', { pinned: pin.enabled, aof: false });
+  server.process.once('exit', (code, signal) => console.error(`  redis-server exited (${code ?? signal})`));
 
   // The clock: CAMPAIGN_AT when the first plan starts, then running with real time (BullMQ's delays and limiter are real).
   let offset = 0;
@@ -94,7 +95,7 @@ async function run(o: Options): Promise<number> {
   offset = CAMPAIGN_AT - Date.now();
   const memoryBefore = await usedMemory(redis);
   const peak = memorySampler(redis);
-  const first = await planOnce('plan run (国庆 09:31)', 'bench-plan-1');
+  const first = await planOnce('plan run (国庆 09:31)', 'bench-plan-1').finally(() => peak());
   const memoryPeak = await peak();
   const memoryAfter = await usedMemory(redis);
   const rawAfter = await rawPass(redis, keys, PAGE);

@@ -34,7 +34,8 @@ export function memorySampler(redis: Redis): () => Promise<number> {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      peak = Math.max(peak, await usedMemory(redis));
+      // A failed sample is skipped: the run's own error is the one to report.
+      peak = Math.max(peak, await usedMemory(redis).catch(() => 0));
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
