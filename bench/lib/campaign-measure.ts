@@ -10,7 +10,8 @@ import { usedMemory } from './tiers-memory.ts';
 export interface PhaseTimes { [phase: string]: number }
 
 /** Wraps planners and ledger so each call adds its time to `times` (phase timing without a profiler). */
-export function timed<P extends { planners: readonly OutreachPlanner[]; ledger: Pick<OutreachLedger, 'claim'> }>(deps: P, times: PhaseTimes): P {
+/** What is left of a run's time (grouping, queuing the sends) is the run's total minus these. */
+export function timed<P extends { planners: readonly OutreachPlanner[]; ledger: Pick<OutreachLedger, 'claimEach'> }>(deps: P, times: PhaseTimes): P {
   const add = (phase: string, started: number) => void (times[phase] = (times[phase] ?? 0) + performance.now() - started);
   const planners = deps.planners.map((p): OutreachPlanner => {
     const wrapped = Object.create(p) as OutreachPlanner & { page: OutreachPlanner['page'] };
@@ -21,9 +22,9 @@ export function timed<P extends { planners: readonly OutreachPlanner[]; ledger: 
     return wrapped;
   });
   const ledger = Object.create(deps.ledger) as typeof deps.ledger;
-  ledger.claim = async (...args) => {
+  ledger.claimEach = async (...args) => {
     const started = performance.now();
-    try { return await deps.ledger.claim(...args); } finally { add('ledger.claim', started); }
+    try { return await deps.ledger.claimEach(...args); } finally { add('ledger.claimEach', started); }
   };
   return { ...deps, planners, ledger };
 }
