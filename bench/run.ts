@@ -1,4 +1,5 @@
 import { optionHelp } from './lib/args.ts';
+import { campaign, CAMPAIGN_OPTIONS } from './campaign.ts';
 import { ingress, INGRESS_OPTIONS } from './ingress.ts';
 import { spool, SPOOL_OPTIONS } from './spool.ts';
 import { tiers, TIERS_OPTIONS } from './tiers.ts';
@@ -10,6 +11,11 @@ import { welcome, WELCOME_OPTIONS } from './welcome.ts';
  * table and, as its last line, one JSON object with every number.
  */
 const SCENARIOS: Record<string, { about: string; options: string; run: (argv: string[]) => Promise<number> }> = {
+  campaign: {
+    about: 'A 国庆 greeting planned for 1M customers across 1,000 reps vs a raw pass over the same records, Redis memory added, then add_msg_template sends against the sandbox quota',
+    options: optionHelp(CAMPAIGN_OPTIONS),
+    run: campaign,
+  },
   ingress: {
     about: 'WeCom callback ingress (verify+decrypt+parse+dedupe+enqueue) vs bare node:http, plus the crypto path alone',
     options: optionHelp(INGRESS_OPTIONS),

@@ -13,6 +13,7 @@ import { RedisFollowUpIndex } from './adapters/redis/follow-up-index.ts';
 import { RedisDryRunLog } from './adapters/redis/dry-run-log.ts';
 import { RedisLegacyFollowUpClaims } from './adapters/redis/legacy-follow-up-claims.ts';
 import { RedisOutreachLedger } from './adapters/redis/outreach-ledger.ts';
+import { RedisOutreachPasses } from './adapters/redis/outreach-passes.ts';
 import { RedisSyncSeen } from './adapters/redis/sync-seen.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
@@ -141,6 +142,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = offs
     },
     store,
     ledger: new RedisOutreachLedger({ redis: producer, keys: ledgerKeys, timeZone: config.timezone, rule: groupMsgRule, clock }),
+    passes: new RedisOutreachPasses({ redis: producer, keys: ledgerKeys }),
     api: wecom,
     contacts,
     policy: policies.followUps,

@@ -23,7 +23,15 @@ export interface BenchFenji {
  * whole Fenji on it: container, workers and the Koa callback route, the sandbox delivering
  * its callbacks there over HTTP. Both read `clock`. Everything is registered for cleanup.
  */
-export async function startBenchFenji(opts: { redisUrl: string; clock: Clock; apiLatencyMs: number }): Promise<BenchFenji> {
+export async function startBenchFenji(opts: {
+  redisUrl: string;
+  clock: Clock;
+  apiLatencyMs: number;
+  /** More Fenji env (e.g. FENJI_GROUPMSG_PER_MINUTE). */
+  env?: Record<string, string>;
+  /** false: the caller starts them (container.startWorkers()) when its phase begins. */
+  workers?: boolean;
+}): Promise<BenchFenji> {
   const log = pino({ level: process.env['BENCH_LOG'] ?? 'silent' });
   const sandbox = await startSandbox({ clock: opts.clock, latencyMs: { '*': opts.apiLatencyMs }, maxRecordedCalls: 1_000_000 });
   onCleanup('sandbox', () => sandbox.close());
@@ -36,10 +44,11 @@ export async function startBenchFenji(opts: { redisUrl: string; clock: Clock; ap
     DATA_DIR: dataDir,
     WECOM_API_BASE: sandbox.url,
     FENJI_TIERS_FILE: path.resolve(import.meta.dirname, '../../config/tiers.jsonc'),
+    ...opts.env,
   });
   const container = createContainer(config, log, opts.clock);
   onCleanup('fenji', () => container.close());
-  container.startWorkers();
+  if (opts.workers !== false) container.startWorkers();
   await Promise.all(Object.values(container.queues).map((q) => q.waitUntilReady()));
   const app = createApp({
     log,

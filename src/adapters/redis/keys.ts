@@ -199,6 +199,15 @@ export class RedisKeys {
   }
 
   /**
+   * String per completed planning pass (OutreachPlanner.passKey, e.g. the holiday planner's
+   * every-contact scan of one day): '1' once a run read all of it and queued its sends, so
+   * the day's later runs skip it. TTL 4 days (keys name their day).
+   */
+  outreachPass(passKey: string): string {
+    return `${this.prefix}:or:pass:${passKey}`;
+  }
+
+  /**
    * String per send job (outreach.send, outreach.notify), JSON: what its call did (before
    * the call 'calling'; then the msgid and fail_list), so a retry never sends twice. TTL 7 days.
    */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import { localDateOf } from '../../domain/followups/local-time.ts';
-import type { LedgerItem, LedgerVerdict, OutreachLedger, SendOutcome } from '../../domain/outreach/ports.ts';
+import type { LedgerItem, LedgerVerdict, OutreachLedger, OwnedLedgerItem, SendOutcome } from '../../domain/outreach/ports.ts';
 import { isoDate, receivePeriod, type GroupMsgRule } from '../../domain/outreach/receive-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { RedisKeys } from './keys.ts';
@@ -51,23 +51,27 @@ export class RedisOutreachLedger implements OutreachLedger {
   }
 
   async claim(items: readonly LedgerItem[], owner: string, at: number, until: number): Promise<LedgerVerdict[]> {
-    return (await this.run('claim', items, owner, at, until)).map((v) => VERDICTS[v]!);
+    return this.claimEach(items.map((item) => ({ ...item, owner })), at, until);
+  }
+
+  async claimEach(items: readonly OwnedLedgerItem[], at: number, until: number): Promise<LedgerVerdict[]> {
+    return (await this.run('claim', items, at, until)).map((v) => VERDICTS[v]!);
   }
 
   async check(items: readonly LedgerItem[], at: number): Promise<LedgerVerdict[]> {
-    return (await this.run('check', items, null, at, at)).map((v) => VERDICTS[v]!);
+    return (await this.run('check', items.map((item) => ({ ...item, owner: null })), at, at)).map((v) => VERDICTS[v]!);
   }
 
   async hold(items: readonly LedgerItem[], owner: string, at: number, until: number): Promise<void> {
-    await this.run('hold', items, owner, at, until);
+    await this.run('hold', items.map((item) => ({ ...item, owner })), at, until);
   }
 
   async markSent(items: readonly LedgerItem[], owner: string, at: number): Promise<void> {
-    await this.run('sent', items, owner, at, at);
+    await this.run('sent', items.map((item) => ({ ...item, owner })), at, at);
   }
 
   async release(items: readonly LedgerItem[], owner: string, at: number, options: { keepDay?: boolean } = {}): Promise<void> {
-    await this.run(options.keepDay ? 'release-keep-day' : 'release', items, owner, at, at);
+    await this.run(options.keepDay ? 'release-keep-day' : 'release', items.map((item) => ({ ...item, owner })), at, at);
   }
 
   async outcome(jobId: string): Promise<SendOutcome | null> {
@@ -83,20 +87,22 @@ export class RedisOutreachLedger implements OutreachLedger {
     await this.redis.del(this.keys.outreachOutcome(jobId));
   }
 
-  private async run(mode: string, items: readonly LedgerItem[], owner: string | null, at: number, until: number): Promise<number[]> {
+  /** `owner` null: nobody's (check). */
+  private async run(mode: string, items: readonly (LedgerItem & { owner: string | null })[], at: number, until: number): Promise<number[]> {
     const day = this.keys.outreachDay(isoDate(localDateOf(at, this.timeZone)));
     const period = receivePeriod(this.rule, at);
     const cap = this.keys.outreachCap(period.id);
     const earlier = earlierPeriods(this.rule, at).map((p) => this.keys.outreachCap(p));
     const now = Math.floor(this.clock.now() / 1000);
     const out: number[] = [];
+    const tokens = new TokenMemo();
     for (let i = 0; i < items.length; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
       const keys = [...chunk.flatMap((item) => [this.keys.outreachOccasion(item.occasionKey), day, cap]), ...earlier];
       const args = [
-        mode, owner === null ? '' : ownerToken(owner), now, Math.ceil(until / 1000), period.cap,
+        mode, now, Math.ceil(until / 1000), period.cap,
         OCCASION_TTL_S, DAY_TTL_S, Math.max(86_400, Math.ceil((period.end - this.clock.now()) / 1000) + 86_400), earlier.length,
-        ...chunk.flatMap((item) => [item.externalUserId, item.counts ? 1 : 0]),
+        ...chunk.flatMap((item) => [item.externalUserId, item.counts ? 1 : 0, item.owner === null ? '' : tokens.of(item.owner)]),
       ];
       out.push(...await this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
     }
@@ -121,4 +127,15 @@ function earlierPeriods(rule: GroupMsgRule, at: number): string[] {
 /** A send job's id as a ledger owner: 10 characters instead of 50-odd, in every field it marks. */
 export function ownerToken(jobId: string): string {
   return createHash('sha1').update(jobId).digest('base64url').slice(0, 10);
+}
+
+/** ownerToken per distinct owner of one call (a page's items share a few hundred). */
+class TokenMemo {
+  private readonly tokens = new Map<string, string>();
+
+  of(owner: string): string {
+    let token = this.tokens.get(owner);
+    if (token === undefined) this.tokens.set(owner, token = ownerToken(owner));
+    return token;
+  }
 }

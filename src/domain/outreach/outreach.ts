@@ -85,6 +85,13 @@ export interface OutreachPlanner {
   /** Right before sending: whether `item` still holds for `record` (same rep and tier, relation active). Pure. */
   stillDue(record: ContactRecord, item: OutreachItem, now: number): boolean;
   /**
+   * Optional: a name for this kind's whole pass at `now` (all its pages) when, once a run
+   * has completed it, the same day's later runs would find nothing new worth reading it
+   * all again for (the holiday planner reads every contact); null when there is no such
+   * pass. The plan job records completed passes and skips them; the preview ignores this.
+   */
+  passKey?(now: number): string | null;
+  /**
    * Optional: run once before a plan run's first page, e.g. to file data stored before the
    * planner's candidate index existed (writes index entries only; a no-op once done). The
    * plan job calls it; the preview, which writes nothing, does not.

@@ -22,6 +22,11 @@ export interface LedgerItem {
   counts: boolean;
 }
 
+/** An item with the send job that claims it. */
+export interface OwnedLedgerItem extends LedgerItem {
+  owner: string;
+}
+
 /** What the ledger says of an item: free to send, or why not. */
 export type LedgerVerdict = 'ok' | Extract<OutreachSkipReason, 'already_sent' | 'day_taken' | 'capped'>;
 
@@ -36,6 +41,11 @@ export type LedgerVerdict = 'ok' | Extract<OutreachSkipReason, 'already_sent' | 
 export interface OutreachLedger {
   /** Atomically, per item: refuses (already_sent, day_taken, capped) or marks all three for `owner` ('ok'). The owner's own marks renew. */
   claim(items: readonly LedgerItem[], owner: string, at: number, until: number): Promise<LedgerVerdict[]>;
+  /**
+   * claim with an owner per item, in one go, in order (a later item sees the marks of an
+   * earlier one): a planning page whose items go to hundreds of send jobs is one call.
+   */
+  claimEach(items: readonly OwnedLedgerItem[], at: number, until: number): Promise<LedgerVerdict[]>;
   /** What claim would answer for another owner, writing nothing. */
   check(items: readonly LedgerItem[], at: number): Promise<LedgerVerdict[]>;
   /** The owner's claims last until `until`. */
@@ -50,6 +60,16 @@ export interface OutreachLedger {
   outcome(jobId: string): Promise<SendOutcome | null>;
   saveOutcome(jobId: string, outcome: SendOutcome): Promise<void>;
   clearOutcome(jobId: string): Promise<void>;
+}
+
+/**
+ * Planning passes completed (OutreachPlanner.passKey): a run records a pass once it has read
+ * every page of it and queued every send it planned, so later runs may skip it. A run that
+ * stopped midway records nothing: the next run reads the pass again.
+ */
+export interface OutreachPasses {
+  done(passKey: string): Promise<boolean>;
+  markDone(passKey: string): Promise<void>;
 }
 
 /**

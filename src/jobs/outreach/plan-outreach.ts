@@ -3,7 +3,7 @@ import type { DailySpan } from '../../domain/followups/policy.ts';
 import { byPriority, customerName, givesWay, inQuietHours, quietHoursEnd } from '../../domain/outreach/guards.ts';
 import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
 import { personalSkip } from '../../domain/outreach/personal-skip.ts';
-import type { LedgerItem, OutreachLedger } from '../../domain/outreach/ports.ts';
+import type { LedgerItem, OutreachLedger, OutreachPasses } from '../../domain/outreach/ports.ts';
 import type { ContactReads, ContactRecord } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { jobIdOf, packRecipients, type NotifyItem, type OutreachNotifyJobData, type OutreachSendJobData } from './job.ts';
@@ -21,7 +21,9 @@ export interface PlanOutreachDeps {
   /** Every kind's planner (any order; run by priority). */
   planners: readonly OutreachPlanner[];
   store: Pick<ContactReads, 'get'>;
-  ledger: Pick<OutreachLedger, 'claim'>;
+  ledger: Pick<OutreachLedger, 'claimEach'>;
+  /** Completed passes (OutreachPlanner.passKey): without it every run reads every pass. */
+  passes?: OutreachPasses;
   /** Runs before each planning run (the follow-up index's one-time backfill); returns what it did. */
   prepare?: () => Promise<number>;
   /** The queues' send and list jobs, by deterministic id. */
@@ -40,6 +42,8 @@ export interface KindStats {
   due: number;
   skipped: Partial<Record<OutreachSkipReason, number>>;
   claimed: number;
+  /** Set when this kind's pass was skipped: an earlier run completed it (OutreachPlanner.passKey). */
+  passDone?: string;
 }
 
 export interface PlanStats {
@@ -75,7 +79,8 @@ const hash8 = (s: string) => createHash('sha1').update(s).digest('hex').slice(0,
  * Claimed B/C/D items (and every follow-up) are grouped by (rep, kind, tier, text) into
  * add_msg_template sends of ≤ 10,000; A customers of a greeting kind go on their rep's list
  * for the occasion (outreach.notify). Nothing in quiet hours. A retried run claims its own
- * items again (its send ids are the same) and queues nothing twice.
+ * items again (its send ids are the same) and queues nothing twice. A planner's pass that
+ * an earlier run completed (passKey, recorded once every send is queued) is skipped.
  */
 export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promise<PlanStats> {
   const now = deps.clock.now();
@@ -102,9 +107,15 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
     return group;
   };
 
+  const completed: string[] = [];
   for (const planner of planners) {
     const kind: KindStats = { due: 0, skipped: {}, claimed: 0 };
     stats.kinds[planner.kind] = kind;
+    const pass = deps.passes ? planner.passKey?.(now) ?? null : null;
+    if (pass !== null && await deps.passes!.done(pass)) {
+      kind.passDone = pass;
+      continue;
+    }
     const skip = (reason: OutreachSkipReason, n = 1) => void (kind.skipped[reason] = (kind.skipped[reason] ?? 0) + n);
     const seen = new Set<string>();
     let cursor: string | null = null;
@@ -115,30 +126,32 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       const items = page.items.filter((i) => !seen.has(`${i.externalUserId}\n${i.occasionKey}`));
       for (const i of items) seen.add(`${i.externalUserId}\n${i.occasionKey}`);
       const records = await Promise.all(items.map((i) => page.records?.get(i.externalUserId) ?? deps.store.get(i.externalUserId)));
-      const claims = new Map<Group, { item: OutreachItem; record: ContactRecord }[]>();
+      const wanted: { group: Group; item: OutreachItem; record: ContactRecord }[] = [];
       items.forEach((item, k) => {
         const record = records[k];
         if (!record) return;
         const reason = personalSkip(record) ?? (givesWay(item.kind, record, planners, now) ? 'gave_way' : null);
         if (reason) return skip(reason);
         kind.due += 1;
-        const group = groupOf(item);
-        claims.set(group, [...(claims.get(group) ?? []), { item, record }]);
+        wanted.push({ group: groupOf(item), item, record });
       });
-      for (const [group, wanted] of claims) {
-        const verdicts = await deps.ledger.claim(wanted.map((w) => ledgerItem(w.item, !group.personal)), group.jobId, now, now + CLAIM_TTL_MS);
-        wanted.forEach((w, k) => {
-          if (verdicts[k] === 'ok') {
-            group.items.push(w);
-            kind.claimed += 1;
-          } else {
-            skip(verdicts[k] as OutreachSkipReason);
-            group.size -= 1;
-          }
-        });
-      }
+      // One ledger call for the page, each item owned by its send: with a thousand reps a
+      // page's items go to hundreds of sends, and a call per send was most of the run.
+      const verdicts = wanted.length === 0 ? [] : await deps.ledger.claimEach(
+        wanted.map(({ group, item }) => ({ ...ledgerItem(item, !group.personal), owner: group.jobId })), now, now + CLAIM_TTL_MS,
+      );
+      wanted.forEach(({ group, item, record }, k) => {
+        if (verdicts[k] === 'ok') {
+          group.items.push({ item, record });
+          kind.claimed += 1;
+        } else {
+          skip(verdicts[k] as OutreachSkipReason);
+          group.size -= 1;
+        }
+      });
       cursor = page.nextCursor;
     } while (cursor !== null);
+    if (pass !== null) completed.push(pass);
   }
 
   for (const group of new Set(groups.values())) {
@@ -159,6 +172,8 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       stats.recipients += packed.externalUserIds.length;
     }
   }
+  // Only now: a run that stops before its sends are queued must leave its passes to the next run.
+  for (const pass of completed) await deps.passes!.markDone(pass);
   return stats;
 }
 

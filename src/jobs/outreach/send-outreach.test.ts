@@ -48,6 +48,7 @@ function memoryLedger(): OutreachLedger & { claims: Map<string, Mark>; outcomes:
   });
   return {
     claims, outcomes, claim,
+    claimEach: async (items, at, until) => (await Promise.all(items.map((i) => claim([i], i.owner, at, until)))).flat(),
     check: async (items) => items.map((i) => (claims.has(i.externalUserId) ? 'already_sent' : 'ok')),
     release: async (items, owner, _at, options) => void mine(items, owner).forEach((id) => {
       if (claims.get(id)!.until === 'sent') return;

@@ -5,7 +5,7 @@ import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import type { OutreachPlanner } from '../../domain/outreach/outreach.ts';
-import type { DryRunRecorder, OutreachLedger } from '../../domain/outreach/ports.ts';
+import type { DryRunRecorder, OutreachLedger, OutreachPasses } from '../../domain/outreach/ports.ts';
 import type { ContactReads } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { rethrowForJob } from '../job-errors.ts';
@@ -30,6 +30,8 @@ export interface OutreachJobDeps {
   prepare?: () => Promise<number>;
   store: Pick<ContactReads, 'get'>;
   ledger: OutreachLedger;
+  /** Planning passes completed (the holiday scan of a day), kept beside the ledger. */
+  passes?: OutreachPasses;
   api: Pick<WeComApi, 'addMsgTemplate' | 'getGroupmsgListV2' | 'getGroupmsgSendResult' | 'cancelGroupmsgSend' | 'sendAppMessage'>;
   /** What push interactions are stored and re-tiered with (tier changes → tier.tag jobs). */
   contacts: RecordInteractionsDeps;

@@ -11,15 +11,16 @@ export const OUTREACH_LEDGER_LUA = `
     KEYS       per item, three: its occasion hash, the day hash, the cap period hash; then
                the hashes of the ARGV[9] cap periods before it
     ARGV[1]    mode: 'claim' | 'check' | 'hold' | 'sent' | 'release' | 'release-keep-day'
-    ARGV[2]    owner token ('' for check: nobody's marks are its own)
-    ARGV[3]    now (seconds): a claim ending before it is free again
-    ARGV[4]    until (seconds): when a claim made or held now ends
-    ARGV[5]    the cap: places per customer in the period
-    ARGV[6]    occasion hash TTL (s), ARGV[7] day hash TTL (s), ARGV[8] cap hash TTL (s; relative, as the caller's clock may not be Redis's)
-    ARGV[9]    how many earlier cap periods to look at: a task still unconfirmed from one of
+    ARGV[2]    now (seconds): a claim ending before it is free again
+    ARGV[3]    until (seconds): when a claim made or held now ends
+    ARGV[4]    the cap: places per customer in the period
+    ARGV[5]    occasion hash TTL (s), ARGV[6] day hash TTL (s), ARGV[7] cap hash TTL (s; relative, as the caller's clock may not be Redis's)
+    ARGV[8]    how many earlier cap periods to look at: a task still unconfirmed from one of
                them may be delivered in this one, so its place counts here too (WeCom
                counts when the rep confirms)
-    then per item: customer id, counts ('1': takes a cap place)
+    then per item: customer id, counts ('1': takes a cap place), owner token ('' for
+               check: nobody's marks are its own). Per item, so that one call claims a
+               whole planning page whose items go to many send jobs.
 
   A mark is '<owner>' (sent: permanent) or '<owner>~<end, base 36>' (claimed). The cap
   field holds the customer's marks in the period, space-separated.
@@ -27,11 +28,13 @@ export const OUTREACH_LEDGER_LUA = `
   Output: per item 0 ok, 1 already_sent, 2 day_taken, 3 capped (claim and check; the
   other modes answer 0).
 ]]
-local mode, owner = ARGV[1], ARGV[2]
-local now, untilS, cap = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local occTtl, dayTtl, capTtl, earlier = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local items = (#ARGV - 9) / 2
-local claimed = owner .. '~' .. string.lower(string.format('%x', untilS))
+local mode = ARGV[1]
+local now, untilS, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local occTtl, dayTtl, capTtl, earlier = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local items = (#ARGV - 8) / 3
+local untilHex = string.lower(string.format('%x', untilS))
+-- The current item's owner and its claim mark (set per item in the loop below).
+local owner, claimed = '', ''
 
 local function parse(v)
   if not v then return nil, false end
@@ -63,7 +66,9 @@ end
 local out = {}
 for i = 1, items do
   local occKey, dayKey, capKey = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local id, counts = ARGV[8 + 2 * i], ARGV[9 + 2 * i] == '1'
+  local id, counts = ARGV[6 + 3 * i], ARGV[7 + 3 * i] == '1'
+  owner = ARGV[8 + 3 * i]
+  claimed = owner .. '~' .. untilHex
   local occ = redis.call('HGET', occKey, id)
   local day = redis.call('HGET', dayKey, id)
   local capv = counts and redis.call('HGET', capKey, id) or false

@@ -118,12 +118,16 @@ export class AfterSalePlanner implements OutreachPlanner {
     }
     const items: OutreachItem[] = [];
     const skipped: OutreachPlanPage['skipped'] = {};
+    const records = new Map<string, ContactRecord>();
     for (const { record, order, step: s } of await this.read(found)) {
       const item = afterSaleItemFor(record, order, s, afterSale, now, timeZone);
       if (typeof item === 'string') countSkip(skipped, item);
-      else items.push(item);
+      else {
+        items.push(item);
+        records.set(item.externalUserId, record);
+      }
     }
-    return { items, skipped, nextCursor: step < afterSale.steps.length ? `${step}:${offset}` : null };
+    return { items, skipped, nextCursor: step < afterSale.steps.length ? `${step}:${offset}` : null, records };
   }
 
   /** Pure: from the payment times the record keeps (its latest 16). */

@@ -88,12 +88,16 @@ export class BirthdayPlanner implements OutreachPlanner {
     const found = await index.candidates(dates, cursor, limit);
     const items: OutreachItem[] = [];
     const skipped: OutreachPlanPage['skipped'] = {};
+    const read = new Map<string, ContactRecord>();
     for (const record of await records.getMany(found.ids)) {
       const item = birthdayItemFor(record, days, occasions.birthday, now, timeZone);
       if (typeof item === 'string') countSkip(skipped, item);
-      else items.push(item);
+      else {
+        items.push(item);
+        read.set(item.externalUserId, record);
+      }
     }
-    return { items, skipped, nextCursor: found.nextCursor };
+    return { items, skipped, nextCursor: found.nextCursor, records: read };
   }
 
   dueOn(record: ContactRecord, now: number): boolean {

@@ -132,4 +132,21 @@ describe('HolidayPlanner', () => {
     expect(planner.stillDue(customer('wm1', 'C'), item!, now)).toBe(false);
     expect(planner.stillDue(customer('wm1', 'B', { reps: ['lina'] }), item!, now)).toBe(false);
   });
+
+  it('hands the records of its items to the pipeline, so they are not read twice', async () => {
+    const planner = new HolidayPlanner({ contacts: { list: listOf(records) }, occasions: settings, timeZone: TZ });
+    const page = await planner.page(at(2026, 10, 1, 10), null, 10);
+    expect([...page.records!.keys()]).toEqual(page.items.map((i) => i.externalUserId));
+    expect(page.records!.get('wm2')).toBe(records[1]);
+  });
+
+  it('passKey: one pass per local day and due occasions; none before the hour or on a plain day', () => {
+    const planner = new HolidayPlanner({ contacts: { list: listOf([]) }, occasions: settings, timeZone: TZ });
+    expect(planner.passKey(at(2026, 10, 1, 9, 31))).toBe('holiday:2026-10-01:holiday:nationalDay:2026');
+    expect(planner.passKey(at(2026, 10, 1, 23, 59))).toBe(planner.passKey(at(2026, 10, 1, 9, 31)));
+    // A catch-up day is a pass of its own: who could not be greeted yesterday is read again.
+    expect(planner.passKey(at(2026, 10, 2, 10))).toBe('holiday:2026-10-02:holiday:nationalDay:2026');
+    expect(planner.passKey(at(2026, 10, 1, 9, 0))).toBeNull();
+    expect(planner.passKey(at(2026, 6, 1))).toBeNull();
+  });
 });

@@ -1,6 +1,7 @@
 import { occasionsInYear, occasionsOn, type CustomDate, type DatedOccasion } from '../../calendar/festivals.ts';
 import type { TierTexts } from '../../calendar/occasion-policy.ts';
-import type { LocalDate } from '../../followups/local-time.ts';
+import { localDateOf, type LocalDate } from '../../followups/local-time.ts';
+import { isoDate } from '../receive-rule.ts';
 import type { ContactReads, ContactRecord } from '../../ports.ts';
 import type { OutreachItem, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../outreach.ts';
 import { atMinute, countSkip, DayMemo, daysBack, greetingText, occurrenceYear, sameSenderStill, senderOf, type OccasionSettings, type PlannedRecord } from './greeting.ts';
@@ -112,12 +113,30 @@ export class HolidayPlanner implements OutreachPlanner {
     const page = await contacts.list({ cursor, limit });
     const items: OutreachItem[] = [];
     const skipped: OutreachPlanPage['skipped'] = {};
+    // Handed to the pipeline with the items, so it neither reads nor decodes them again.
+    const records = new Map<string, ContactRecord>();
     for (const record of page.records) {
       const found = holidayItemsFor(record, window, now);
+      if (found.items.length > 0) records.set(record.contact.externalUserId, record);
       items.push(...found.items);
       for (const reason of found.skipped) countSkip(skipped, reason);
     }
-    return { items, skipped, nextCursor: page.nextCursor };
+    return { items, skipped, nextCursor: page.nextCursor, records };
+  }
+
+  /**
+   * The day's pass over every contact for the occasions due now: `holiday:<local day>:<keys>`.
+   * Once a run completed it, the day's later runs (every 15 minutes) skip it. Who could
+   * not be greeted in it (a full day, the cap, a higher kind due) and contacts stored later
+   * that day are read again the next day, a catch-up day with a pass of its own (contacts
+   * stored on the last catch-up day after its pass are not greeted). An occasion whose hour
+   * comes later the same day changes the key: a new pass.
+   */
+  passKey(now: number): string | null {
+    const { occasions, timeZone } = this.deps;
+    const due = holidaysAround(now, occasions, timeZone).filter((o) => o.enabled && o.notBefore <= now);
+    if (due.length === 0) return null;
+    return `holiday:${isoDate(localDateOf(now, timeZone))}:${due.map((o) => o.occasionKey).join(',')}`;
   }
 
   dueOn(record: ContactRecord, now: number): boolean {

@@ -1,0 +1,158 @@
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisKeys } from '../src/adapters/redis/keys.ts';
+import { loadPolicies } from '../src/config/load-tier-policy.ts';
+import { isoDate, receivePeriod } from '../src/domain/outreach/receive-rule.ts';
+import { planOutreach } from '../src/jobs/outreach/plan-outreach.ts';
+import { planQueues } from '../src/jobs/outreach/worker.ts';
+import { DAY_MS, type Tier } from '../src/domain/tiers/policy.ts';
+import type { OptionSpec } from './lib/args.ts';
+import { startBenchRedis } from './lib/bench-redis.ts';
+import { keyBytes, memorySampler, rawPass, timed, type PhaseTimes } from './lib/campaign-measure.ts';
+import { repId, seedCampaignBatch } from './lib/campaign-seed.ts';
+import { detectPinning, pinPid, runScenario } from './lib/procs.ts';
+import { usedMemory } from './lib/tiers-memory.ts';
+import { startBenchFenji } from './lib/welcome-fenji.ts';
+
+/**
+ * A holiday campaign at scale: N tiered contacts across R reps in a private Redis, the
+ * clock at 国庆 2026-10-01 09:31 (Asia/Shanghai, past the greeting's 09:30), one real
+ * planning run (planOutreach with every planner and the Redis ledger, as the container
+ * builds them, queuing its sends and A lists) timed against a raw pass over the same
+ * records; the Redis memory it adds; a second run a quarter-hour later (the scheduler's
+ * next tick); then the send phase: the workers send every add_msg_template through the
+ * sandbox under its per-minute quota, Fenji's FENJI_GROUPMSG_PER_MINUTE set to the same.
+ */
+export const CAMPAIGN_OPTIONS = [
+  { name: 'count', default: 1_000_000, help: 'synthetic contacts to seed', min: 1000 },
+  { name: 'reps', default: 1000, help: 'reps the contacts are spread over', min: 1 },
+  { name: 'seedBatch', default: 2000, help: 'contacts per seeding pipeline', min: 1 },
+  { name: 'quota', default: 3000, help: 'add_msg_template calls a minute (sandbox quota = FENJI_GROUPMSG_PER_MINUTE); ~ the sends, for a ~60 s phase', min: 30 },
+  { name: 'apiLatencyMs', default: 20, help: 'sandbox latency on every WeCom call', min: 0 },
+  { name: 'send', default: 1, help: '1: run the send phase, 0: plan only', min: 0 },
+] as const satisfies readonly OptionSpec[];
+
+type Options = Record<(typeof CAMPAIGN_OPTIONS)[number]['name'], number>;
+
+export function campaign(argv: string[]): Promise<number> {
+  return runScenario(CAMPAIGN_OPTIONS, argv, run);
+}
+
+/** 2026-10-01 09:31 in Shanghai (UTC+8): 国庆, a minute past its greeting's hour. */
+const CAMPAIGN_AT = Date.UTC(2026, 9, 1, 1, 31);
+const TIME_ZONE = 'Asia/Shanghai';
+/** The planner's page size (plan-outreach.ts PAGE): the raw pass reads the same pages. */
+const PAGE = 500;
+const ADD_MSG_TEMPLATE = 'externalcontact/add_msg_template';
+
+async function run(o: Options): Promise<number> {
+  const pin = detectPinning();
+  if (pin.enabled) pinPid(process.pid, 0);
+  console.log(`Fenji campaign bench — node ${process.version}, ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), load avg ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(pin.enabled ? '  pinned: redis-server on CPU 1, this process on CPU 0' : `  ${pin.note}`);
+  console.log(`  options: ${JSON.stringify(o)}`);
+  const { server, redis } = await startBenchRedis('campaign', { pinned: pin.enabled, aof: false });
+  server.process.once('exit', (code, signal) => console.error(`  redis-server exited (${code ?? signal})`));
+
+  // The clock: CAMPAIGN_AT when the first plan starts, then running with real time (BullMQ's delays and limiter are real).
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset };
+  const fenji = await startBenchFenji({
+    redisUrl: server.url, clock, apiLatencyMs: o.apiLatencyMs, workers: false,
+    env: { FENJI_GROUPMSG_PER_MINUTE: String(o.quota), FENJI_TIMEZONE: TIME_ZONE },
+  });
+  const { container, sandbox } = fenji;
+  const keys = new RedisKeys('fenji');
+  const { tiers: policy } = loadPolicies(path.resolve(import.meta.dirname, '../config/tiers.jsonc'));
+  sandbox.state.seed({ reps: Array.from({ length: o.reps }, (_, k) => ({ userid: repId(k), name: `销售${k}` })) });
+
+  const seedAt = CAMPAIGN_AT - DAY_MS / 2;
+  const started = performance.now();
+  const tiers: Partial<Record<Tier | 'none', number>> = {};
+  for (let from = 0; from < o.count; from += o.seedBatch) {
+    const got = await seedCampaignBatch(redis, keys, { policy, timeZone: TIME_ZONE }, { avatars: true, seedAt, reps: o.reps }, from, Math.min(o.count, from + o.seedBatch), sandbox);
+    for (const [t, n] of Object.entries(got)) tiers[t as Tier] = (tiers[t as Tier] ?? 0) + n;
+    if ((from / o.seedBatch) % 50 === 0) process.stdout.write(`\r  seeding ${from.toLocaleString('en')} / ${o.count.toLocaleString('en')}`);
+  }
+  process.stdout.write('\r');
+  console.log(`  seeded ${o.count.toLocaleString('en')} contacts over ${o.reps} reps in ${((performance.now() - started) / 1000).toFixed(1)} s; tiers ${JSON.stringify(tiers)}`);
+
+  const rawBefore = await rawPass(redis, keys, PAGE);
+  const jobs = planQueues(container.queues.outreach, container.queues.outreachSends);
+  const planOnce = async (label: string, runId: string) => {
+    const times: PhaseTimes = {};
+    const deps = timed({ ...container.outreach, jobs, quietHours: container.outreach.policy.quietHours }, times);
+    const t0 = performance.now();
+    const stats = await planOutreach(deps, runId);
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`  ${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s  sends ${stats.sends} (${stats.recipients.toLocaleString('en')} recipients), A lists ${stats.lists} (${stats.listed.toLocaleString('en')})`);
+    console.log(`    phases (ms): ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v)])))}`);
+    console.log(`    kinds: ${JSON.stringify(stats.kinds)}`);
+    return { seconds, stats, times };
+  };
+
+  offset = CAMPAIGN_AT - Date.now();
+  const memoryBefore = await usedMemory(redis);
+  const peak = memorySampler(redis);
+  const first = await planOnce('plan run (国庆 09:31)', 'bench-plan-1').finally(() => peak());
+  const memoryPeak = await peak();
+  const memoryAfter = await usedMemory(redis);
+  const rawAfter = await rawPass(redis, keys, PAGE);
+  const raw = Math.min(rawBefore.seconds, rawAfter.seconds);
+  const day = isoDate({ year: 2026, month: 10, day: 1 });
+  const period = receivePeriod(container.config.outreach.groupMsgRule, CAMPAIGN_AT).id;
+  const ledger = {
+    occasion: await keyBytes(redis, keys.outreachOccasion('holiday:nationalDay:2026')),
+    day: await keyBytes(redis, keys.outreachDay(day)),
+    cap: await keyBytes(redis, keys.outreachCap(period)),
+  };
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  console.log(`  raw pass over the same ${rawBefore.records.toLocaleString('en')} records (pages of ${PAGE}, ZRANGEBYLEX + MGET, no decode): ${rawBefore.seconds.toFixed(1)} s before, ${rawAfter.seconds.toFixed(1)} s after`);
+  console.log(`  plan / raw pass: ${(first.seconds / raw).toFixed(1)}x   (target: plan ≤ 60 s: ${first.seconds <= 60 ? 'PASS' : 'FAIL'})`);
+  console.log(`  Redis used_memory: ${mb(memoryBefore)} MB before, peak +${mb(memoryPeak - memoryBefore)} MB, after +${mb(memoryAfter - memoryBefore)} MB; ledger hashes: occasion ${mb(ledger.occasion)} MB, day ${mb(ledger.day)} MB, cap ${mb(ledger.cap)} MB`);
+
+  offset += 15 * 60_000;
+  const second = await planOnce('next tick (09:46, same day)', 'bench-plan-2');
+
+  const send = o.send ? await sendPhase(fenji, o) : null;
+  if (send) {
+    console.log(`  send phase: ${send.calls} add_msg_template calls (${send.ok} ok) in ${send.seconds.toFixed(1)} s = ${send.perMinute.toFixed(0)}/min against a quota of ${o.quota}/min: ${send.ratio.toFixed(3)} (target ≥ 0.9: ${send.ratio >= 0.9 ? 'PASS' : 'FAIL'}); 45009: ${send.e45009} (target 0: ${send.e45009 === 0 ? 'PASS' : 'FAIL'})`);
+  }
+  console.log(JSON.stringify({
+    scenario: 'campaign', options: o, tiers, rawPassS: { before: rawBefore.seconds, after: rawAfter.seconds }, plan: { seconds: first.seconds, ratio: first.seconds / raw, stats: first.stats, phasesMs: first.times },
+    nextTick: { seconds: second.seconds, stats: second.stats }, redis: { before: memoryBefore, peakAdded: memoryPeak - memoryBefore, afterAdded: memoryAfter - memoryBefore, ledger }, send,
+  }));
+  const ok = first.seconds <= 60 && (!send || (send.ratio >= 0.9 && send.e45009 === 0));
+  return ok ? 0 : 1;
+}
+
+interface SendResult { calls: number; ok: number; e45009: number; seconds: number; perMinute: number; ratio: number; sends: number }
+
+/**
+ * The workers send what the first run queued: add_msg_template through the sandbox under
+ * its quota. The rate is calls over the span from the first call to the last (a minute's
+ * window is what both quotas count in).
+ */
+async function sendPhase({ container, sandbox }: Awaited<ReturnType<typeof startBenchFenji>>, o: Options): Promise<SendResult> {
+  const res = await fetch(`${sandbox.url}/_sandbox/limits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: ADD_MSG_TEMPLATE, limit: o.quota, per: 'minute' }) });
+  if (!res.ok) throw new Error(`sandbox limits: ${res.status} ${await res.text()}`);
+  const queue = container.queues.outreachSends;
+  const sends = (await queue.getJobCounts('waiting', 'prioritized', 'delayed')) as Record<string, number>;
+  console.log(`  send phase: ${Object.values(sends).reduce((a, b) => a + b, 0)} outreach.send jobs queued; workers start`);
+  container.startWorkers();
+  const t0 = performance.now();
+  for (;;) {
+    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (Object.values(c).every((n) => n === 0)) break;
+    if (performance.now() - t0 > 15 * 60_000) throw new Error(`send phase still running after 15 min: ${JSON.stringify(c)}`);
+    await sleep(250);
+  }
+  const calls = sandbox.calls.list((c) => c.path.endsWith(ADD_MSG_TEMPLATE));
+  const ats = calls.map((c) => c.at).sort((a, b) => a - b);
+  const spanMs = Math.max(1, ats.at(-1)! - ats[0]!);
+  const ok = calls.filter((c) => c.errcode === 0).length;
+  // Rate over the span: n calls make n - 1 gaps.
+  const perMinute = ((ok - 1) / spanMs) * 60_000;
+  return { calls: calls.length, ok, e45009: calls.filter((c) => c.errcode === 45009).length, seconds: spanMs / 1000, perMinute, ratio: perMinute / o.quota, sends: ok };
+}

@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import type { OutreachPlanner } from '../../src/domain/outreach/outreach.ts';
+import type { OutreachLedger } from '../../src/domain/outreach/ports.ts';
+import type { RedisKeys } from '../../src/adapters/redis/keys.ts';
+import { pageIds } from '../../src/adapters/redis/contact-store/paging.ts';
+import { SEGMENTS } from '../../src/adapters/redis/contact-store/indexes.ts';
+import { usedMemory } from './tiers-memory.ts';
+
+/** Milliseconds spent in each planner's page() and in the ledger, summed over a run. */
+export interface PhaseTimes { [phase: string]: number }
+
+/** Wraps planners and ledger so each call adds its time to `times` (phase timing without a profiler). */
+/** What is left of a run's time (grouping, queuing the sends) is the run's total minus these. */
+export function timed<P extends { planners: readonly OutreachPlanner[]; ledger: Pick<OutreachLedger, 'claimEach'> }>(deps: P, times: PhaseTimes): P {
+  const add = (phase: string, started: number) => void (times[phase] = (times[phase] ?? 0) + performance.now() - started);
+  const planners = deps.planners.map((p): OutreachPlanner => {
+    const wrapped = Object.create(p) as OutreachPlanner & { page: OutreachPlanner['page'] };
+    wrapped.page = async (now, cursor, limit) => {
+      const started = performance.now();
+      try { return await p.page(now, cursor, limit); } finally { add(`page:${p.kind}`, started); }
+    };
+    return wrapped;
+  });
+  const ledger = Object.create(deps.ledger) as typeof deps.ledger;
+  ledger.claimEach = async (...args) => {
+    const started = performance.now();
+    try { return await deps.ledger.claimEach(...args); } finally { add('ledger.claimEach', started); }
+  };
+  return { ...deps, planners, ledger };
+}
+
+/** Samples INFO used_memory every 100 ms until stopped; returns the peak. */
+export function memorySampler(redis: Redis): () => Promise<number> {
+  let peak = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      // A failed sample is skipped: the run's own error is the one to report.
+      peak = Math.max(peak, await usedMemory(redis).catch(() => 0));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return Math.max(peak, await usedMemory(redis));
+  };
+}
+
+/**
+ * The floor: every stored contact read once, the way the holiday planner pages (the tier
+ * indexes by ZRANGEBYLEX, then one MGET per page of `pageSize`), without decoding,
+ * deciding or claiming anything. Seconds.
+ */
+export async function rawPass(redis: Redis, keys: RedisKeys, pageSize: number): Promise<{ seconds: number; records: number }> {
+  const started = performance.now();
+  let from = null as Parameters<typeof pageIds>[2]['from'];
+  let records = 0;
+  do {
+    const page = await pageIds(redis, keys, { segments: SEGMENTS, from, limit: pageSize });
+    if (page.ids.length > 0) records += (await redis.mgetBuffer(page.ids.map((id) => keys.contact(id)))).length;
+    from = page.next;
+  } while (from !== null);
+  return { seconds: (performance.now() - started) / 1000, records };
+}
+
+/** MEMORY USAGE of a key, bytes (0 when absent); SAMPLES 0 reads every field. */
+export async function keyBytes(redis: Redis, key: string): Promise<number> {
+  return Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
+}
