@@ -157,8 +157,11 @@ describe('the care calendar over a month with 中秋 and 国庆 (sandbox, fake c
         second = undefined;
       }
     }
-    // WeCom refused nothing Fenji asked for.
-    expect(fenji.sandbox.calls.list({}).filter((c) => c.errcode !== 0 && c.errcode !== null).map((c) => `${c.path} ${c.errcode}`)).toEqual([]);
+    // WeCom refused nothing Fenji asked for. 42001 is not a refusal: a call still in flight
+    // when the test moves the clock hours on finds its token expired, and the client
+    // refreshes it and calls again (the stories above hold what those calls did).
+    const EXPIRED_TOKEN = 42001;
+    expect(fenji.sandbox.calls.list({}).filter((c) => c.errcode !== 0 && c.errcode !== null && c.errcode !== EXPIRED_TOKEN).map((c) => `${c.path} ${c.errcode}`)).toEqual([]);
   }, 120_000);
 
   /** Every message the sandbox saw, per customer: `MM-DD HH:MM <what> <how>` (群发: in an add_msg_template task; 名单: on the rep's A list). */
