@@ -54,7 +54,7 @@ export function createAibotSender(options: AibotSenderOptions): AibotSender {
     const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: sealed.body };
     const retries = options.retries ?? 3;
     let attempts = 0;
-    let last: Awaited<ReturnType<typeof attempt>> = { status: null, body: '' };
+    let last: Awaited<ReturnType<typeof attempt>>;
     for (;;) {
       attempts += 1;
       last = await attempt(join(sealed.query), init, options.timeoutMs ?? 5000);
