@@ -74,6 +74,6 @@ describe('aibotMarkdown', () => {
     expect(Buffer.byteLength(out, 'utf8')).toBeLessThanOrEqual(20_480);
     expect(out.endsWith(AIBOT_CUT_NOTICE)).toBe(true);
     expect(out).not.toContain('\uFFFD');
-    expect(long.startsWith(out.slice(0, out.length - AIBOT_CUT_NOTICE.length - 1).replace(/  \n/g, '\n'))).toBe(true);
+    expect(long.startsWith(out.slice(0, out.length - AIBOT_CUT_NOTICE.length - 1).replace(/ {2}\n/g, '\n'))).toBe(true);
   });
 });
