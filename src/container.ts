@@ -34,6 +34,8 @@ import { groupMsgLimiter } from './jobs/outreach/limiter.ts';
 import type { OutreachJobDeps } from './jobs/outreach/worker.ts';
 import { KF_SYNC_JOB_NAME, KF_SYNC_JOB_OPTIONS } from './jobs/kf/job.ts';
 import { BOT_COMMAND_JOB_NAME, BOT_COMMAND_JOB_OPTIONS } from './jobs/bot/job.ts';
+import { AIBOT_COMMAND_JOB_NAME, AIBOT_COMMAND_JOB_OPTIONS, type AibotCommandJobData } from './jobs/bot/aibot-job.ts';
+import { AibotResponder } from './adapters/wecom-api/aibot-responder.ts';
 import { botCommands } from './domain/bot/commands/all.ts';
 import { plannerOutlook } from './domain/bot/outlook.ts';
 import { RedisCustomerFinder } from './adapters/redis/customer-finder.ts';
@@ -81,6 +83,8 @@ export interface Container {
   outreach: OutreachJobDeps;
   /** What dry runs recorded (FENJI_DRY_RUN=1; null otherwise). */
   dryRunLog: RedisDryRunLog | null;
+  /** Queues a bot.aibot job (the /wecom/aibot route's one step after opening a message). */
+  enqueueAibotCommand(data: AibotCommandJobData, jobId: string): Promise<void>;
   startWorkers(): Worker[];
   close(): Promise<void>;
 }
@@ -165,6 +169,9 @@ export function createContainer(config: Config, log: Logger, clock: Clock = offs
 
   return {
     config, log, clock, keys, metrics, producer, queues, intake, policies, occasions, store, wecom, contacts, tierTags, onTierChanges, onOptOuts, contactSync, valueScoring, outreach, dryRunLog,
+    async enqueueAibotCommand(data, jobId) {
+      await queues.bot.add(AIBOT_COMMAND_JOB_NAME, data, { ...AIBOT_COMMAND_JOB_OPTIONS, jobId });
+    },
     startWorkers() {
       const connection = createRedis(config.redis.url, 'worker', log);
       workerRedis = connection;
@@ -210,6 +217,11 @@ export function createContainer(config: Config, log: Logger, clock: Clock = offs
             timeZone: config.timezone,
           },
           send: { outbox: new RedisBotOutbox(producer, keys), api: wecom, clock },
+          aibot: {
+            outbox: new RedisBotOutbox(producer, keys),
+            responder: new AibotResponder({ apiBase, log: log.child({ component: 'aibot-responder' }) }),
+            api: wecom,
+          },
         },
         optOutNotice: { store, api: wecom },
       }, {

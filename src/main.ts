@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     const sandbox = await startSandbox({
       port: config.sandbox.port,
       callbackUrl: `http://127.0.0.1:${config.http.port}/wecom/callback`,
+      ...(config.aibot ? { aibotCallbackUrl: `http://127.0.0.1:${config.http.port}/wecom/aibot`, aibotCredentials: config.aibot } : {}),
       log: log.child({ component: 'sandbox' }),
       stateFile: sandboxStateFile(config.dataDir),
     });
@@ -157,6 +158,15 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
       onOptOuts: container.onOptOuts,
       log,
     },
+    ...(config.aibot ? {
+      aibot: {
+        secrets: { token: config.aibot.token, aes: decodeAESKey(config.aibot.encodingAESKey), maxAgeSeconds: config.callback.maxAgeSeconds },
+        maxBodyBytes: config.callback.maxBodyBytes,
+        enqueue: (data, jobId) => container.enqueueAibotCommand(data, jobId),
+        clock: container.clock,
+        log,
+      },
+    } : {}),
   });
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
@@ -168,7 +178,7 @@ async function startWeb(container: Container, log: Logger): Promise<Server> {
   timer.unref();
   // WeCom drops the connection after 5 s; keep-alive sockets must outlive its pooling.
   server.keepAliveTimeout = 65_000;
-  log.info({ port: config.http.port, callback: '/wecom/callback', api: config.api.tokens.length > 0 ? config.api.tokens.map((t) => t.name) : 'off', mode: config.mode }, 'fenji listening');
+  log.info({ port: config.http.port, callback: '/wecom/callback', aibot: config.aibot ? '/wecom/aibot' : 'off', api: config.api.tokens.length > 0 ? config.api.tokens.map((t) => t.name) : 'off', mode: config.mode }, 'fenji listening');
   return server;
 }
 

@@ -158,3 +158,13 @@ describe('loadConfig: validation', () => {
     expect(config.wecom.apiBase).toBe('http://localhost:9');
   });
 });
+
+describe('loadConfig: the 智能机器人', () => {
+  it('is off unless both its Token and EncodingAESKey are set, and refuses one without the other', () => {
+    expect(loadConfig({}).aibot).toBeNull();
+    const aibot = { WECOM_AIBOT_TOKEN: 'BotToken7', WECOM_AIBOT_ENCODING_AES_KEY: CREDENTIALS.WECOM_ENCODING_AES_KEY };
+    expect(loadConfig(aibot).aibot).toEqual({ token: 'BotToken7', encodingAESKey: CREDENTIALS.WECOM_ENCODING_AES_KEY });
+    expect(problemsOf({ WECOM_AIBOT_TOKEN: 'BotToken7' })).toEqual([expect.stringContaining('WECOM_AIBOT_TOKEN and WECOM_AIBOT_ENCODING_AES_KEY go together')]);
+    expect(problemsOf({ ...aibot, WECOM_AIBOT_ENCODING_AES_KEY: 'short' })).toEqual(['WECOM_AIBOT_ENCODING_AES_KEY must be 43 characters, got 5']);
+  });
+});

@@ -20,6 +20,8 @@ export interface Config {
   mode: 'wecom' | 'sandbox';
   wecom: WeComConfig;
   callback: { maxAgeSeconds: number; maxBodyBytes: number };
+  /** WeCom's 智能机器人 (URL callback at /wecom/aibot): its Token and EncodingAESKey; null = the route is off. */
+  aibot: { token: string; encodingAESKey: string } | null;
   redis: { url: string; keyPrefix: string; autostart: boolean };
   http: { port: number; host: string };
   dataDir: string;
@@ -90,6 +92,9 @@ export function loadConfig(
     // A shifted clock against real WeCom would greet customers on the wrong day.
     problems.push('FENJI_CLOCK_OFFSET_MS is for tests against the sandbox only: unset it when WeCom credentials are given');
   }
+  if ((values['WECOM_AIBOT_TOKEN'] === undefined) !== (values['WECOM_AIBOT_ENCODING_AES_KEY'] === undefined)) {
+    problems.push('WECOM_AIBOT_TOKEN and WECOM_AIBOT_ENCODING_AES_KEY go together: set both (the 智能机器人 on) or neither (off)');
+  }
 
   const parsed = envSchema.safeParse(values);
   if (!parsed.success) {
@@ -126,6 +131,7 @@ export function loadConfig(
       maxAgeSeconds: e.WECOM_CALLBACK_MAX_AGE_S,
       maxBodyBytes: e.WECOM_CALLBACK_MAX_BODY_BYTES,
     },
+    aibot: e.WECOM_AIBOT_TOKEN && e.WECOM_AIBOT_ENCODING_AES_KEY ? { token: e.WECOM_AIBOT_TOKEN, encodingAESKey: e.WECOM_AIBOT_ENCODING_AES_KEY } : null,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, autostart: e.REDIS_AUTOSTART === 'auto' },
     http: { port: e.PORT, host: e.HOST },
     dataDir: path.resolve(cwd, e.DATA_DIR),

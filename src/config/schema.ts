@@ -42,6 +42,19 @@ export const envSchema = z.object({
       if (!/^[A-Za-z0-9]*$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must contain only letters and digits' });
     })
     .optional(),
+  /** The 智能机器人's callback Token (API模式, URL callback); with WECOM_AIBOT_ENCODING_AES_KEY turns /wecom/aibot on. */
+  WECOM_AIBOT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits (the 智能机器人\'s Token)')
+    .optional(),
+  /** The 智能机器人's EncodingAESKey: 43 letters and digits, as the app's. */
+  WECOM_AIBOT_ENCODING_AES_KEY: z
+    .string()
+    .superRefine((v, ctx) => {
+      if (v.length !== 43) ctx.addIssue({ code: 'custom', message: `must be 43 characters, got ${v.length}` });
+      if (!/^[A-Za-z0-9]*$/.test(v)) ctx.addIssue({ code: 'custom', message: 'must contain only letters and digits' });
+    })
+    .optional(),
   WECOM_API_BASE: urlWithProtocol(['http:', 'https:']).optional(),
   WECOM_CALLBACK_MAX_AGE_S: intFromString(0, 86_400).default(300),
   WECOM_CALLBACK_MAX_BODY_BYTES: intFromString(1024, 10_485_760).default(65_536),
@@ -108,7 +121,7 @@ export type EnvInput = z.input<typeof envSchema>;
 export type ParsedEnv = z.output<typeof envSchema>;
 
 /** Variables that may instead be given as NAME_FILE (Docker/K8s secrets). */
-export const FILE_VARIABLES = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'FENJI_API_TOKENS'] as const;
+export const FILE_VARIABLES = ['WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY', 'WECOM_AIBOT_TOKEN', 'WECOM_AIBOT_ENCODING_AES_KEY', 'FENJI_API_TOKENS'] as const;
 
 /** The four credentials that, when all absent, put Fenji in sandbox mode. */
 export const CREDENTIAL_VARIABLES = [

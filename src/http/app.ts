@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createApi, type ApiDeps } from './routes/api/index.ts';
 import { mountHealth, type HealthDeps } from './routes/health.ts';
+import { mountWeComAibot, type AibotRouteDeps } from './routes/wecom-aibot.ts';
 import { mountWeComCallback, type CallbackRouteDeps } from './routes/wecom-callback.ts';
 
 export interface AppDeps {
@@ -13,6 +14,8 @@ export interface AppDeps {
   health: HealthDeps;
   /** The /api routes for business systems; absent = not mounted. */
   api?: ApiDeps;
+  /** /wecom/aibot, WeCom's 智能机器人 callback; absent = not mounted (WECOM_AIBOT_TOKEN unset). */
+  aibot?: AibotRouteDeps;
 }
 
 /** Builds the Koa app; never listens (tests and main.ts do). */
@@ -38,6 +41,7 @@ export function createApp(deps: AppDeps): Koa {
   if (deps.api) app.use(createApi(deps.api));
   const router = new Router();
   mountWeComCallback(router, deps.callback);
+  if (deps.aibot) mountWeComAibot(router, deps.aibot);
   mountHealth(router, deps.health);
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,6 +1,8 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import { botCommandJobHandler, type BotJobDeps } from './bot/bot-command-job.ts';
 import { BOT_COMMAND_JOB_NAME, BOT_COMMAND_JOB_OPTIONS } from './bot/job.ts';
+import { aibotCommandJobHandler } from './bot/aibot-command-job.ts';
+import { AIBOT_COMMAND_JOB_NAME, AIBOT_COMMAND_JOB_OPTIONS } from './bot/aibot-job.ts';
 import { callbackJobHandler, type CallbackJobDeps } from './callbacks/callback-job.ts';
 import { CALLBACK_JOB_NAME, CALLBACK_JOB_OPTIONS } from './callbacks/job.ts';
 import type { ContactSyncDeps } from './contacts-sync/deps.ts';
@@ -158,6 +160,15 @@ export const JOBS: Readonly<Record<string, JobEntry>> = {
   [FOLLOWUPS_SEND_JOB_NAME]: { queue: QUEUE_NAMES.followups, handler: (c) => legacyFollowUpHandlers(c.outreach.outreach, c.outreach.legacy).send },
   [FOLLOWUPS_RESULT_JOB_NAME]: { queue: QUEUE_NAMES.followups, handler: (c) => legacyFollowUpHandlers(c.outreach.outreach, c.outreach.legacy).result },
   [BOT_COMMAND_JOB_NAME]: { queue: QUEUE_NAMES.bot, options: BOT_COMMAND_JOB_OPTIONS, handler: (c) => botCommandJobHandler(c.bot) },
+  // Queued by the /wecom/aibot route (web role) when WECOM_AIBOT_TOKEN is set.
+  [AIBOT_COMMAND_JOB_NAME]: {
+    queue: QUEUE_NAMES.bot, options: AIBOT_COMMAND_JOB_OPTIONS,
+    handler: (c) => {
+      const aibot = c.bot.aibot;
+      if (!aibot) return () => Promise.reject(new Error('bot.aibot job but the 智能机器人 is not configured (WECOM_AIBOT_TOKEN)'));
+      return aibotCommandJobHandler({ bot: c.bot.bot, ...aibot });
+    },
+  },
   // Queued by the callback intake itself (web role), not by the callback job: see ingress/callback-intake.ts.
   [WELCOME_JOB_NAME]: { queue: QUEUE_NAMES.welcome, options: WELCOME_JOB_OPTIONS, handler: (c) => welcomeJobHandler(c.welcome) },
 };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenStore } from './api/token.ts';
+import { aibotRepliesView, simulateAibotMessage, type AibotSimulateDeps } from './aibot-simulate.ts';
 import { appMessagesView, groupMsgRuleView, welcomesView } from './control-views.ts';
 import { parseFaultSpec, type FaultInjector } from './faults.ts';
 import { parseLoose, readBody, sendJson } from './http.ts';
@@ -23,6 +24,7 @@ export interface ControlDeps {
   sender: () => CallbackSender | undefined;
   setCallbackUrl: (url: string | undefined) => void;
   limiter: PathRateLimiter;
+  aibot: AibotSimulateDeps;
 }
 
 type Body = Record<string, unknown>;
@@ -118,6 +120,22 @@ function routes(d: ControlDeps): Map<string, Action> {
         ...(opt(b, 'open_kfid') ? { open_kfid: opt(b, 'open_kfid')! } : {}),
       })],
     ['POST /simulate/member-message', (b) => d.simulate.memberMessage({ userid: need(b, 'userid'), text: need(b, 'text') })],
+    ['POST /simulate/aibot-message', (b) => {
+      const chattype = opt(b, 'chattype') ?? 'single';
+      if (chattype !== 'single' && chattype !== 'group') throw bad('chattype must be single or group');
+      return simulateAibotMessage(d.aibot, {
+        userid: need(b, 'userid'), text: need(b, 'text'), chattype,
+        ...(opt(b, 'chatid') ? { chatid: opt(b, 'chatid')! } : {}),
+        ...(b['open_userid'] === true ? { openUserId: true } : {}),
+        ...(opt(b, 'mention') === undefined ? {} : { mention: opt(b, 'mention')! }),
+      });
+    }],
+    ['GET /aibot-replies', (_b, url) => aibotRepliesView(d.state, url.searchParams)],
+    ['POST /aibot-verify-url', async (b) => {
+      const sender = d.aibot.sender();
+      if (!sender) throw new SimulationError(409, 'no_callback_url', 'no 智能机器人 callback URL configured');
+      return sender.verifyUrl(opt(b, 'echostr'));
+    }],
     ['POST /simulate/delete-contact', (b) => d.simulate.deleteContact(pair(b))],
     ['POST /simulate/customer-deletes-rep', (b) => d.simulate.customerDeletesRep(pair(b))],
     ['POST /simulate/edit-tags', (b) => {

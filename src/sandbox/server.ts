@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { SANDBOX_CREDENTIALS } from '../config/sandbox-credentials.ts';
+import { SANDBOX_AIBOT_CREDENTIALS, SANDBOX_CREDENTIALS } from '../config/sandbox-credentials.ts';
+import { createAibotSender, type AibotSender } from './aibot-sender.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { handleApiCall, type ApiPipeline } from './pipeline.ts';
 import { TokenStore } from './api/token.ts';
@@ -38,6 +39,10 @@ export interface SandboxOptions {
   latencyMs?: Record<string, number>;
   /** Fenji's callback URL; simulate actions only change state when it is unset. */
   callbackUrl?: string;
+  /** Fenji's 智能机器人 URL (/wecom/aibot); unset = the sandbox's bot delivers nothing. */
+  aibotCallbackUrl?: string;
+  /** The 智能机器人's Token and EncodingAESKey (default: SANDBOX_AIBOT_CREDENTIALS). */
+  aibotCredentials?: { token: string; encodingAESKey: string };
   /** Sender tuning (timeouts, retries) for callbacks. */
   sender?: Pick<CallbackSenderOptions, 'timeoutMs' | 'retries' | 'retryDelaysMs' | 'verifyTimeoutMs' | 'fetch'>;
   /** Recorder cap (oldest calls forgotten beyond it). */
@@ -67,6 +72,9 @@ export interface Sandbox {
   readonly sender: CallbackSender | undefined;
   /** Points callbacks somewhere else (or nowhere), e.g. once Fenji knows its own port. */
   setCallbackUrl(url: string | undefined): void;
+  /** The same for the 智能机器人's callbacks. */
+  setAibotCallbackUrl(url: string | undefined): void;
+  readonly aibotSender: AibotSender | undefined;
   close(): Promise<void>;
 }
 
@@ -106,6 +114,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : undefined;
   };
   setCallbackUrl(options.callbackUrl);
+  let aibotSender: AibotSender | undefined;
+  const aibotCredentials = options.aibotCredentials ?? SANDBOX_AIBOT_CREDENTIALS;
+  const setAibotCallbackUrl = (url: string | undefined): void => {
+    aibotSender = url ? createAibotSender({ callbackUrl: url, ...aibotCredentials, clock, ...(options.sender?.timeoutMs ? { timeoutMs: options.sender.timeoutMs } : {}) }) : undefined;
+  };
+  setAibotCallbackUrl(options.aibotCallbackUrl);
+  let baseUrl = '';
 
   const simulate = new Simulator({ state, credentials, sender: () => sender });
   const pipeline: ApiPipeline = { state, credentials, clock, log, faults, calls, tokens, limiter, gate, latency };
@@ -113,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state, faults, calls, tokens, simulate, credentials, setCallbackUrl,
     sender: () => sender,
     limiter,
+    aibot: { state, aibotId: SANDBOX_AIBOT_CREDENTIALS.aibotId, sender: () => aibotSender, baseUrl: () => baseUrl },
   });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -135,12 +151,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  baseUrl = url;
   log.info({ url, callbackUrl: options.callbackUrl ?? null, stateFile: options.stateFile ?? null, restored: saved !== undefined }, 'WeCom sandbox listening');
 
   return {
-    url, port, state, faults, calls, tokens, simulate, setCallbackUrl, restored: saved !== undefined,
+    url, port, state, faults, calls, tokens, simulate, setCallbackUrl, setAibotCallbackUrl, restored: saved !== undefined,
     get sender() {
       return sender;
+    },
+    get aibotSender() {
+      return aibotSender;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.ts';
 import { newExternalUserId, newOpaqueId, newOpenKfId } from './ids.ts';
+import { AibotSandbox } from './aibot.ts';
 import { GroupMsgReceipts } from './receive-cap.ts';
 import { seedState, type SeedInput, type SeedResult } from './seed.ts';
 import { snapshotState, type StateSnapshot } from './snapshot.ts';
@@ -50,6 +51,8 @@ export class SandboxState {
   readonly welcomeCodes = new Map<string, WelcomeCode>();
   /** The corp's mass-message receive rule and what each customer received under it. */
   readonly groupMsgReceipts = new GroupMsgReceipts();
+  /** The 智能机器人's response_urls and open_userids (in memory only: not in snapshots). */
+  readonly aibot = new AibotSandbox();
   private kfSeq = 0;
 
   constructor(private readonly clock: Clock) {
@@ -112,6 +115,7 @@ export class SandboxState {
     this.msgTemplates.clear();
     this.welcomeCodes.clear();
     this.groupMsgReceipts.clear();
+    this.aibot.clear();
     this.kfSeq = 0;
     this.addKfAccount({ name: DEFAULT_KF_NAME });
   }

@@ -59,7 +59,7 @@ export function openEchostr(secrets: CallbackSecrets, query: CallbackQuery, nowM
   return decryptFor(secrets, echostr);
 }
 
-function requireParams(query: CallbackQuery): { signature: string; timestamp: string; nonce: string } {
+export function requireParams(query: CallbackQuery): { signature: string; timestamp: string; nonce: string } {
   const { msg_signature: signature, timestamp, nonce } = query;
   if (!signature || !timestamp || !nonce) {
     throw new CallbackRejectedError('params_missing', 'msg_signature, timestamp and nonce are required');
@@ -67,7 +67,7 @@ function requireParams(query: CallbackQuery): { signature: string; timestamp: st
   return { signature, timestamp, nonce };
 }
 
-function checkSignatureAndAge(
+export function checkSignatureAndAge(
   secrets: CallbackSecrets,
   signature: string,
   timestamp: string,

@@ -106,11 +106,20 @@ export async function startInProcessFenji(options: { clock: FakeClock; redisUrl?
       store: container.store, policy: container.policies.tiers, timeZone: config.timezone, clock, tokens: config.api.tokens,
       onTierChanges: container.onTierChanges, log,
     },
+    ...(config.aibot ? {
+      aibot: {
+        secrets: { token: config.aibot.token, aes: decodeAESKey(config.aibot.encodingAESKey), maxAgeSeconds: config.callback.maxAgeSeconds },
+        maxBodyBytes: config.callback.maxBodyBytes,
+        enqueue: (data, jobId) => container.enqueueAibotCommand(data, jobId),
+        clock, log,
+      },
+    } : {}),
   });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (!join) sandbox.setCallbackUrl(`${url}/wecom/callback`);
+  if (!join && config.aibot) sandbox.setAibotCallbackUrl(`${url}/wecom/aibot`);
 
   async function settled({ skip = [], timeoutMs = 15_000 }: { skip?: string[]; timeoutMs?: number } = {}): Promise<void> {
     const queues = Object.values(container.queues).filter((q) => !skip.includes(q.name));

@@ -230,3 +230,9 @@ export interface KfSendMsgRequest {
   msgtype: 'text';
   text: { content: string };
 }
+
+/** batch/openuserid_to_userid (docs/wecom/aibot.md, 'Who is asking'). */
+export interface OpenUserIdToUserIdResponse {
+  userid_list?: { open_userid: string; userid: string }[];
+  invalid_open_userid_list?: string[];
+}

@@ -16,6 +16,7 @@ import type {
   KfSyncMsgRequest,
   KfSyncMsgResponse,
   MarkTagRequest,
+  OpenUserIdToUserIdResponse,
   SendAppMessageResponse,
   SendWelcomeMsgRequest,
 } from './endpoint-types.ts';
@@ -81,6 +82,15 @@ export class WeComApi {
     return this.client.request('POST', '/cgi-bin/message/send', {
       body: { ...message, agentid: this.client.agentId },
     });
+  }
+
+  /**
+   * The 智能机器人's encrypted open_userids as plain userids (docs/wecom/aibot.md, 'Who is
+   * asking'): with this app's token, for members in its visibility; a plain userid given
+   * comes back as itself, unknown ids in invalid_open_userid_list.
+   */
+  openUserIdToUserId(openUserIds: readonly string[]): Promise<OpenUserIdToUserIdResponse> {
+    return this.client.request('POST', '/cgi-bin/batch/openuserid_to_userid', { body: { open_userid_list: openUserIds } });
   }
 
   /** Creates a mass-message task that the sender must confirm in the WeCom client. */

@@ -1,6 +1,7 @@
 import type { Answer } from './answer.ts';
 import { lookupCommand, type BotContext, type CommandRegistry } from './command-registry.ts';
 import { COMMAND_IDS, type CommandId } from './command-words.ts';
+import { answerInGroup } from './group-answer.ts';
 import { MAX_INPUT_CHARS, parseCommand } from './parse-command.ts';
 import type { ReportReads } from '../reports/ports.ts';
 import type { CustomerOutlook } from './outlook.ts';
@@ -31,6 +32,11 @@ export interface IncomingMessage {
   messageId: string;
   text: string;
   at: number;
+  /**
+   * Asked in a group chat (the 智能机器人 @mentioned there): the answer is seen by every
+   * member, so it holds nothing from the archive, whoever asks (group-answer.ts).
+   */
+  inGroup?: boolean;
 }
 
 /**
@@ -42,6 +48,8 @@ export async function answerMessage(msg: IncomingMessage, deps: BotDeps): Promis
   const position = await deps.rate.position(msg.userId, msg.messageId, msg.at);
   if (position === deps.maxPerMinute + 1) return { text: TEXTS.flood };
   if (position > deps.maxPerMinute + 1) return null;
+  // Before the role: what a group is told does not depend on who asked.
+  if (msg.inGroup) return answerInGroup(parseCommand(msg.text), deps.commands);
 
   const member = await identifyMember(msg.userId, { managers: deps.managers, hasCustomers: (u) => deps.reads.hasCustomers(u) });
   if (!member) return { text: TEXTS.refusal };

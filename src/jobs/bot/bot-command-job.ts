@@ -3,12 +3,15 @@ import type { RedisBotOutbox } from '../../adapters/redis/bot-state.ts';
 import { answerMessage, type BotDeps } from '../../domain/bot/answer-message.ts';
 import { rethrowForJob } from '../job-errors.ts';
 import type { JobHandler } from '../queue-worker.ts';
+import type { AibotJobDeps } from './aibot-command-job.ts';
 import type { BotCommandJobData } from './job.ts';
 import { sendAnswer, type SendAnswerDeps } from './send-answer.ts';
 
 export interface BotJobDeps {
   bot: BotDeps;
   send: SendAnswerDeps & { outbox: Pick<RedisBotOutbox, 'hasReply'> };
+  /** The 智能机器人's replies and sender ids (bot.aibot); absent while its route is off. */
+  aibot?: Omit<AibotJobDeps, 'bot'>;
 }
 
 /**

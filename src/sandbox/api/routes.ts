@@ -1,3 +1,4 @@
+import { aibotRoutes } from '../aibot.ts';
 import { externalContactRoutes } from './externalcontact.ts';
 import { groupMsgRoutes } from './groupmsg.ts';
 import { kfRoutes } from './kf.ts';
@@ -8,7 +9,7 @@ import type { ApiRoute } from './types.ts';
 
 /** Every WeCom API the sandbox implements, by path. */
 export const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map(
-  [...tokenRoutes, ...externalContactRoutes, ...tagRoutes, ...messageRoutes, ...groupMsgRoutes, ...kfRoutes].map(
+  [...tokenRoutes, ...externalContactRoutes, ...tagRoutes, ...messageRoutes, ...groupMsgRoutes, ...kfRoutes, ...aibotRoutes].map(
     (route) => [route.path, route],
   ),
 );

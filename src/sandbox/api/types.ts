@@ -67,6 +67,9 @@ export const ERR = {
   kfSendTimeLimit: 95002,
   // UNCONFIRMED: the code WeCom answers for a bad sync_msg token; 95007 per community lists.
   kfInvalidSyncToken: 95007,
+  // UNCONFIRMED: response_url's errcodes are not documented; the sandbox's own code for a
+  // used, expired or unknown response_code (docs/wecom/aibot.md, 'Unconfirmed').
+  aibotResponseCodeInvalid: 99998,
   // Not a WeCom code: the sandbox's answer for a /cgi-bin path it does not implement
   // (the same convention as wechatpy's fixture-based fake).
   unknownApi: 99999,
