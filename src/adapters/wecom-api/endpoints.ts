@@ -14,8 +14,10 @@ import type {
   KfSyncMsgRequest,
   KfSyncMsgResponse,
   MarkTagRequest,
+  MediaType,
   SendAppMessageResponse,
   SendWelcomeMsgRequest,
+  UploadMediaResponse,
 } from './endpoint-types.ts';
 
 export type * from './endpoint-types.ts';
@@ -79,6 +81,15 @@ export class WeComApi {
     return this.client.request('POST', '/cgi-bin/message/send', {
       body: { ...message, agentid: this.client.agentId },
     });
+  }
+
+  /**
+   * Uploads a temporary media file (multipart, part `media`); its media_id works for 3 days
+   * in message/send and elsewhere (docs/wecom/api.md, 'Media upload'). `filename` is what
+   * the member sees. A file must be 6 bytes to 20 MB.
+   */
+  uploadMedia(type: MediaType, file: { filename: string; contentType: string; data: Buffer }): Promise<UploadMediaResponse> {
+    return this.client.request('POST', '/cgi-bin/media/upload', { query: { type }, file: { field: 'media', ...file } });
   }
 
   /** Creates a mass-message task that the sender must confirm in the WeCom client. */
