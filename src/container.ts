@@ -208,6 +208,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = syst
             timeZone: config.timezone,
           },
           send: { outbox: new RedisBotOutbox(producer, keys), api: wecom, clock },
+          files: { api: wecom, timeZone: config.timezone },
         },
         optOutNotice: { store, api: wecom },
       }, {
