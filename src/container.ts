@@ -222,6 +222,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = offs
             responder: new AibotResponder({ apiBase, log: log.child({ component: 'aibot-responder' }) }),
             api: wecom,
           },
+          files: { api: wecom, timeZone: config.timezone },
         },
         optOutNotice: { store, api: wecom },
       }, {

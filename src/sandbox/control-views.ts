@@ -8,6 +8,24 @@ function contentOf(body: Record<string, unknown>, msgtype: string): string | nul
   return typeof content === 'string' ? content : null;
 }
 
+/** A media message's media_id and the uploaded file's name (empty for text and markdown). */
+function mediaOf(state: SandboxState, body: Record<string, unknown>, msgtype: string): { media_id?: string; filename?: string } {
+  const part = body[msgtype];
+  const mediaId = part !== null && typeof part === 'object' ? (part as Record<string, unknown>)['media_id'] : undefined;
+  if (typeof mediaId !== 'string') return {};
+  const media = state.media.get(mediaId);
+  return { media_id: mediaId, ...(media ? { filename: media.filename } : {}) };
+}
+
+/**
+ * GET /_sandbox/media?media_id=: an uploaded file (base64 in `data`), so a test can read
+ * back what a member was sent. Expired media stay readable here.
+ */
+export function mediaView(state: SandboxState, q: URLSearchParams): Record<string, unknown> | undefined {
+  const media = state.media.get(q.get('media_id') ?? '');
+  return media ? { ...media } : undefined;
+}
+
 /**
  * GET /_sandbox/app-messages?userid=&since=: what members were told through message/send,
  * oldest first, so a test can read exactly what a rep received (`since` in ms, inclusive).
@@ -18,7 +36,10 @@ export function appMessagesView(state: SandboxState, q: URLSearchParams): { mess
   const recent = state.appMessages.filter((m) => m.sent_at >= since);
   const messages = recent
     .filter((m) => userid === null || m.touser.includes(userid))
-    .map((m) => ({ msgid: m.msgid, touser: [...m.touser], msgtype: m.msgtype, content: contentOf(m.body, m.msgtype), sent_at: m.sent_at, truncated: m.truncated ?? false }));
+    .map((m) => ({
+      msgid: m.msgid, touser: [...m.touser], msgtype: m.msgtype, content: contentOf(m.body, m.msgtype), sent_at: m.sent_at, truncated: m.truncated ?? false,
+      ...mediaOf(state, m.body, m.msgtype),
+    }));
   // What WeCom would have dropped silently (over 30 a minute to the member): the sender never learns it; a test can.
   const dropped = recent
     .filter((m) => (m.dropped ?? []).some((u) => userid === null || u === userid))

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenStore } from './api/token.ts';
 import { aibotRepliesView, simulateAibotMessage, type AibotSimulateDeps } from './aibot-simulate.ts';
-import { appMessagesView, groupMsgRuleView, welcomesView } from './control-views.ts';
+import { appMessagesView, groupMsgRuleView, mediaView, welcomesView } from './control-views.ts';
 import { parseFaultSpec, type FaultInjector } from './faults.ts';
 import { parseLoose, readBody, sendJson } from './http.ts';
 import { parseRateLimit, type PathRateLimiter } from './limits.ts';
@@ -94,6 +94,11 @@ function routes(d: ControlDeps): Map<string, Action> {
       return groupMsgRuleView(d.state);
     }],
     ['GET /app-messages', (_b, url) => appMessagesView(d.state, url.searchParams)],
+    ['GET /media', (_b, url) => {
+      const media = mediaView(d.state, url.searchParams);
+      if (!media) throw new SimulationError(404, 'unknown_media', 'no media with that media_id');
+      return media;
+    }],
     ['GET /welcomes', (_b, url) => welcomesView(d.state, url.searchParams)],
     ['POST /tokens/revoke', () => ({ revoked: d.tokens.revokeAll() })],
     ['POST /callback-url', (b) => (d.setCallbackUrl(opt(b, 'url') || undefined), { callbackUrl: d.sender()?.callbackUrl ?? null })],

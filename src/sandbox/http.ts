@@ -4,25 +4,30 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {
-  constructor() {
-    super(`request body exceeds ${MAX_BODY_BYTES} bytes`);
+  constructor(max = MAX_BODY_BYTES) {
+    super(`request body exceeds ${max} bytes`);
     this.name = 'BodyTooLargeError';
   }
 }
 
-/** Reads a request body as UTF-8 text. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** Reads a request body as bytes (a media upload is binary), refusing more than `max`. */
+export async function readBodyBytes(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new BodyTooLargeError();
+    if (size > max) {
+      throw new BodyTooLargeError(max);
     }
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads a request body as UTF-8 text. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
 }
 
 /** Parses JSON when it is JSON; undefined for an empty body; the raw text otherwise. */

@@ -5,7 +5,7 @@ import { API_ROUTES } from './api/routes.ts';
 import type { TokenStore } from './api/token.ts';
 import { ERR, fail, type ApiHandler, type ApiResult } from './api/types.ts';
 import type { FaultInjector } from './faults.ts';
-import { BodyTooLargeError, parseLoose, readBody, sendJson, sleep } from './http.ts';
+import { BodyTooLargeError, parseLoose, readBodyBytes, sendJson, sleep } from './http.ts';
 import type { ConcurrencyGate, PathRateLimiter } from './limits.ts';
 import type { CallRecorder, RecordedCall } from './recorder.ts';
 import type { SandboxState } from './state.ts';
@@ -35,9 +35,10 @@ export interface ApiPipeline {
 export async function handleApiCall(p: ApiPipeline, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname;
   const method = req.method ?? 'GET';
-  let raw: string;
+  const uploadMax = API_ROUTES.get(path)?.maxUploadBytes;
+  let bytes: Buffer;
   try {
-    raw = await readBody(req);
+    bytes = await readBodyBytes(req, uploadMax);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       sendJson(res, 413, fail(ERR.invalidParam, error.message));
@@ -45,7 +46,10 @@ export async function handleApiCall(p: ApiPipeline, req: IncomingMessage, res: S
     }
     throw error;
   }
-  const record = p.calls.start({ method, path, query: Object.fromEntries(url.searchParams), body: parseLoose(raw) });
+  // An upload's bytes are recorded by size only: a test reads the stored media instead.
+  const raw = uploadMax === undefined ? bytes.toString('utf8') : '';
+  const body = uploadMax === undefined ? parseLoose(raw) : { multipart: true, bytes: bytes.length };
+  const record = p.calls.start({ method, path, query: Object.fromEntries(url.searchParams), body });
   const started = Date.now();
   const answer = (result: ApiResult): void => {
     record.errcode = result.errcode;
@@ -86,7 +90,8 @@ export async function handleApiCall(p: ApiPipeline, req: IncomingMessage, res: S
   }
   try {
     await sleep(p.latency[path] ?? p.latency['*'] ?? 0);
-    answer(runHandler(p, route.handler, url, method, raw, record));
+    const upload = uploadMax === undefined ? undefined : { contentType: req.headers['content-type'] ?? '', bytes };
+    answer(runHandler(p, route.handler, url, method, raw, record, upload));
   } finally {
     p.gate.leave(path);
   }
@@ -99,6 +104,7 @@ function runHandler(
   method: string,
   raw: string,
   record: RecordedCall,
+  upload?: { contentType: string; bytes: Buffer },
 ): ApiResult {
   let body: Record<string, unknown> = {};
   if (method === 'POST' && raw.trim() !== '') {
@@ -109,7 +115,7 @@ function runHandler(
     body = parsed as Record<string, unknown>;
   }
   try {
-    return handler({ query: url.searchParams, body, state: p.state, credentials: p.credentials, tokens: p.tokens, clock: p.clock });
+    return handler({ query: url.searchParams, body, state: p.state, credentials: p.credentials, tokens: p.tokens, clock: p.clock, ...(upload ? { upload } : {}) });
   } catch (error) {
     // A handler bug should look like WeCom's "system busy", not crash the connection.
     p.log.error({ err: error, path: url.pathname }, 'sandbox handler threw');

@@ -9,6 +9,7 @@ import type {
   MsgTemplate,
   Rep,
   SentAppMessage,
+  StoredMedia,
   TagGroup,
   WelcomeCode,
 } from './types.ts';
@@ -25,6 +26,8 @@ export interface StateSnapshot {
   appMessages: SentAppMessage[];
   msgTemplates: MsgTemplate[];
   welcomeCodes: WelcomeCode[];
+  /** Uploaded temporary media (the files base64). */
+  media: StoredMedia[];
   /** The admin's 企业群发 receive rule (receipts are derived from msgTemplates). */
   groupMsgRule: GroupMsgRule;
 }
@@ -42,6 +45,7 @@ export function snapshotState(state: SandboxState): StateSnapshot {
     appMessages: state.appMessages,
     msgTemplates: [...state.msgTemplates.values()],
     welcomeCodes: [...state.welcomeCodes.values()],
+    media: [...state.media.values()],
     groupMsgRule: state.groupMsgReceipts.rule,
   });
 }

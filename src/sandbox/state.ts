@@ -15,6 +15,7 @@ import type {
   MsgTemplate,
   Rep,
   SentAppMessage,
+  StoredMedia,
   TagGroup,
   WelcomeCode,
 } from './types.ts';
@@ -23,6 +24,8 @@ import type {
 export const WELCOME_CODE_TTL_MS = 20_000;
 /** kf callback Token lifetime (docs/wecom/callbacks.md, 'Event kinds'). */
 export const KF_TOKEN_TTL_MS = 10 * 60_000;
+/** How long a media_id works (docs/wecom/api.md, 'Media upload'). */
+export const MEDIA_TTL_MS = 3 * 24 * 3600_000;
 /** Name of the kf account every fresh sandbox has, so a first run needs no seeding. */
 export const DEFAULT_KF_NAME = 'Fenji 客服';
 
@@ -49,6 +52,8 @@ export class SandboxState {
   readonly appMessages: SentAppMessage[] = [];
   readonly msgTemplates = new Map<string, MsgTemplate>();
   readonly welcomeCodes = new Map<string, WelcomeCode>();
+  /** Uploaded temporary media by media_id (expired ones stay, answered as invalid). */
+  readonly media = new Map<string, StoredMedia>();
   /** The corp's mass-message receive rule and what each customer received under it. */
   readonly groupMsgReceipts = new GroupMsgReceipts();
   /** The 智能机器人's response_urls and open_userids (in memory only: not in snapshots). */
@@ -94,6 +99,8 @@ export class SandboxState {
     this.appMessages.push(...copy.appMessages);
     for (const template of copy.msgTemplates) this.msgTemplates.set(template.msgid, template);
     for (const code of copy.welcomeCodes) this.welcomeCodes.set(code.code, code);
+    // Files saved before media uploads existed have none.
+    for (const m of (copy as Partial<StateSnapshot>).media ?? []) this.media.set(m.media_id, m);
     // Files saved before the rule existed have none: the corp had WeCom's default.
     this.groupMsgReceipts.rule = (copy as Partial<StateSnapshot>).groupMsgRule ?? 'month';
     this.groupMsgReceipts.rebuild(this.msgTemplates.values());
@@ -114,6 +121,7 @@ export class SandboxState {
     this.appMessages.length = 0;
     this.msgTemplates.clear();
     this.welcomeCodes.clear();
+    this.media.clear();
     this.groupMsgReceipts.clear();
     this.aibot.clear();
     this.kfSeq = 0;
@@ -224,6 +232,12 @@ export class SandboxState {
     const code: WelcomeCode = { code: newOpaqueId(43), userid, external_userid: externalUserId, state, issued_at: this.clock.now() };
     this.welcomeCodes.set(code.code, code);
     return code;
+  }
+
+  /** The media behind a media_id while it works (uploaded less than 3 days ago), else undefined. */
+  freshMedia(mediaId: string): StoredMedia | undefined {
+    const media = this.media.get(mediaId);
+    return media && this.clock.now() - media.created_at * 1000 < MEDIA_TTL_MS ? media : undefined;
   }
 
   /** True while a code can still be used (not expired; use is checked separately). */

@@ -127,6 +127,20 @@ export interface MsgTemplate {
   cancelled?: boolean;
 }
 
+/** A temporary media file from media/upload (docs/wecom/api.md, 'Media upload'): its media_id works for 3 days. */
+export interface StoredMedia {
+  media_id: string;
+  type: 'image' | 'voice' | 'video' | 'file';
+  /** The name the member sees (the form part's filename). */
+  filename: string;
+  content_type: string;
+  bytes: number;
+  /** The file, base64 (so the corp saves as JSON). */
+  data: string;
+  /** Seconds since the epoch, as WeCom answers it. */
+  created_at: number;
+}
+
 /** A WelcomeCode handed out with add_external_contact: valid 20 s, single use (docs/wecom/api.md, 'Welcome message'). */
 export interface WelcomeCode {
   code: string;

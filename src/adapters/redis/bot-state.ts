@@ -64,6 +64,9 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + 60000 - now + 1)
 `;
 
+/** One message of an answer: a text part, or a file already uploaded (its media_id lives 3 days). */
+export type OutboxPart = string | { file: { media_id: string; filename: string } };
+
 /**
  * What the bot.command job sends, kept so a retried job neither recomputes a different
  * answer nor sends a part twice: the parts are written once per job, and `sent` counts
@@ -74,13 +77,13 @@ export class RedisBotOutbox {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   /** The job's parts (the first call's `parts` win) and how many were already sent. */
-  async prepare(jobId: string, parts: readonly string[]): Promise<{ parts: string[]; sent: number }> {
+  async prepare(jobId: string, parts: readonly OutboxPart[]): Promise<{ parts: OutboxPart[]; sent: number }> {
     const key = this.keys.botReply(jobId);
     const replies = await this.redis.multi().hsetnx(key, 'parts', JSON.stringify(parts)).expire(key, REPLY_TTL_S).hmget(key, 'parts', 'sent').exec();
     const [err, values] = replies?.[2] ?? [new Error('no reply'), null];
     if (err) throw err;
     const [stored, sent] = values as [string | null, string | null];
-    return { parts: stored === null ? [...parts] : (JSON.parse(stored) as string[]), sent: Number(sent ?? 0) };
+    return { parts: stored === null ? [...parts] : (JSON.parse(stored) as OutboxPart[]), sent: Number(sent ?? 0) };
   }
 
   /** Whether the job's answer was already composed (a retry, or a resume after waiting). */

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { WeComTransportError } from './errors.ts';
+import { multipartBody, type UploadFile } from './multipart-body.ts';
 import {
   TOKEN_REJECTED_ERRCODES,
   describeFetchFailure,
@@ -16,6 +18,7 @@ import {
 import { RedisTokenProvider, type FetchedToken, type RedisTokenProviderOptions } from './token-provider.ts';
 
 export type WeComMethod = 'GET' | 'POST';
+export type { UploadFile };
 export type WeComQuery = Record<string, string | number | boolean | undefined>;
 
 export interface WeComRequestOptions {
@@ -23,6 +26,8 @@ export interface WeComRequestOptions {
   query?: WeComQuery;
   /** JSON body (POST only). */
   body?: unknown;
+  /** A file to upload as multipart/form-data instead of a JSON body (POST only; media/upload). */
+  file?: UploadFile;
   /** Per HTTP exchange, instead of the client's: a call with a deadline (a WelcomeCode's 20 s) waits no longer than it. */
   timeoutMs?: number;
 }
@@ -58,6 +63,9 @@ export interface WeComClientOptions {
 }
 
 const GETTOKEN_PATH = '/cgi-bin/gettoken';
+
+/** What a POST carries: a JSON body, or one file as multipart/form-data. */
+type Payload = { json: unknown } | { file: UploadFile };
 
 /**
  * Low-level WeCom server API client for one self-built app: token handling, timeouts,
@@ -120,8 +128,9 @@ export class WeComClient {
     options: WeComRequestOptions = {},
   ): Promise<T & WeComResponseBase> {
     // Spread last so a caller's query can never replace the token.
+    const payload: Payload = options.file ? { file: options.file } : { json: options.body };
     const call = (token: string): Promise<WeComRawResponse> =>
-      this.callRetryingBusy(method, path, { ...options.query, access_token: token }, options.body, options.timeoutMs);
+      this.callRetryingBusy(method, path, { ...options.query, access_token: token }, payload, options.timeoutMs);
     const token = await this.tokens.getToken();
     let response = await call(token);
     if (TOKEN_REJECTED_ERRCODES.has(response.errcode)) {
@@ -142,7 +151,7 @@ export class WeComClient {
     secret: string;
   }): Promise<FetchedToken> {
     const query = { corpid: credentials.corpId, corpsecret: credentials.secret };
-    const response = await this.callRetryingBusy('GET', GETTOKEN_PATH, query, undefined);
+    const response = await this.callRetryingBusy('GET', GETTOKEN_PATH, query, { json: undefined });
     if (response.errcode !== 0) {
       throw errorForResponse(GETTOKEN_PATH, response, this.rateLimits);
     }
@@ -158,7 +167,7 @@ export class WeComClient {
     method: WeComMethod,
     path: string,
     query: WeComQuery,
-    body: unknown,
+    body: Payload,
     timeoutMs = this.timeoutMs,
   ): Promise<WeComRawResponse> {
     for (let attempt = 0; ; attempt++) {
@@ -177,7 +186,7 @@ export class WeComClient {
     method: WeComMethod,
     path: string,
     query: WeComQuery,
-    body: unknown,
+    body: Payload,
     timeoutMs: number,
   ): Promise<WeComRawResponse> {
     const url = new URL(this.apiBase + path);
@@ -190,10 +199,14 @@ export class WeComClient {
     let errcode: number | undefined;
     try {
       const init: RequestInit = { method, signal: AbortSignal.timeout(timeoutMs) };
-      if (method === 'POST') {
+      if (method === 'POST' && 'file' in body) {
+        const boundary = `----fenji${randomUUID().replace(/-/g, '')}`;
+        init.headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+        init.body = multipartBody(body.file, boundary);
+      } else if (method === 'POST') {
         // WeCom POST APIs always expect a JSON object, `{}` meaning "no filter".
         init.headers = { 'content-type': 'application/json' };
-        init.body = JSON.stringify(body ?? {});
+        init.body = JSON.stringify(('json' in body ? body.json : undefined) ?? {});
       }
       const res = await this.fetchImpl(url, init);
       // The body read is still under the timeout signal, so a stalled body cannot hang us.

@@ -120,7 +120,18 @@ interface AppMessageTargets {
 /** An application message to members; `agentid` is filled in by WeComApi. */
 export type AppMessage =
   | (AppMessageTargets & { msgtype: 'text'; text: { content: string } })
-  | (AppMessageTargets & { msgtype: 'markdown'; markdown: { content: string } });
+  | (AppMessageTargets & { msgtype: 'markdown'; markdown: { content: string } })
+  | (AppMessageTargets & { msgtype: 'file'; file: { media_id: string } });
+
+/** Temporary media types of media/upload (docs/wecom/api.md, 'Media upload'). */
+export type MediaType = 'image' | 'voice' | 'video' | 'file';
+
+/** media/upload's answer: the media_id works for 3 days; created_at is seconds, as a string. */
+export interface UploadMediaResponse {
+  type: MediaType;
+  media_id: string;
+  created_at: string;
+}
 
 /** Partial success comes back as errcode 0 with non-empty invalid* fields. */
 export interface SendAppMessageResponse {

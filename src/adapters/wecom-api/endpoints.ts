@@ -17,8 +17,10 @@ import type {
   KfSyncMsgResponse,
   MarkTagRequest,
   OpenUserIdToUserIdResponse,
+  MediaType,
   SendAppMessageResponse,
   SendWelcomeMsgRequest,
+  UploadMediaResponse,
 } from './endpoint-types.ts';
 
 export type * from './endpoint-types.ts';
@@ -91,6 +93,15 @@ export class WeComApi {
    */
   openUserIdToUserId(openUserIds: readonly string[]): Promise<OpenUserIdToUserIdResponse> {
     return this.client.request('POST', '/cgi-bin/batch/openuserid_to_userid', { body: { open_userid_list: openUserIds } });
+  }
+
+  /**
+   * Uploads a temporary media file (multipart, part `media`); its media_id works for 3 days
+   * in message/send and elsewhere (docs/wecom/api.md, 'Media upload'). `filename` is what
+   * the member sees. A file must be 6 bytes to 20 MB.
+   */
+  uploadMedia(type: MediaType, file: { filename: string; contentType: string; data: Buffer }): Promise<UploadMediaResponse> {
+    return this.client.request('POST', '/cgi-bin/media/upload', { query: { type }, file: { field: 'media', ...file } });
   }
 
   /** Creates a mass-message task that the sender must confirm in the WeCom client. */

@@ -11,6 +11,7 @@ export const TEXTS = {
   flood: '你发得有点快，我先歇一口气：请一分钟后再发。这一分钟里多出来的消息我就先不回复了。',
   noPendingChoice: '现在没有等你选择的列表（列表几分钟后就会失效）。请重新发送指令。',
   empty: '你好！发送「帮助」看看我能帮你做什么。',
+  exportTooLarge: '抱歉，这份报表太大，超过了企业微信 20 MB 的文件上限，没法在这里发送。请联系 Fenji 管理员在服务器上运行 npm run report -- --xlsx 导出。',
 } as const;
 
 export function tooLong(chars: number, max: number): string {
@@ -29,6 +30,11 @@ export function notForRole(id: CommandId): string {
 
 export function comingSoon(id: CommandId): string {
   return `「${commandWord(id).word}」还在准备中，很快就能用。现在可以发送「帮助」看看已经能用的指令。`;
+}
+
+/** The text before the workbook of 报表 导出. */
+export function exportReady(filename: string): string {
+  return `报表已导出为 Excel 文件「${filename}」，马上发给你。报表的每一部分是一张表，列出全部数据（聊天里的报表只列前几名）。`;
 }
 
 export function choiceOutOfRange(count: number): string {

@@ -44,9 +44,12 @@ export function aibotCommandJobHandler(deps: AibotJobDeps): JobHandler {
       }
       const { parts, sent } = await deps.outbox.prepare(jobId, [markdown]);
       if (sent >= 1) return;
-      await deps.responder.replyMarkdown(data.responseUrl, parts[0]!);
+      // Only text goes back by response_url: a file (报表 导出) is for the app chat, whose
+      // answer text says so; the outbox here only ever holds the one markdown part.
+      const reply = typeof parts[0] === 'string' ? parts[0] : markdown;
+      await deps.responder.replyMarkdown(data.responseUrl, reply);
       await deps.outbox.markSent(jobId, 1);
-      log.info({ userId, chatType: data.chatType, bytes: Buffer.byteLength(parts[0]!, 'utf8') }, '智能机器人 command answered');
+      log.info({ userId, chatType: data.chatType, bytes: Buffer.byteLength(reply, 'utf8') }, '智能机器人 command answered');
     } catch (err) {
       if (err instanceof AibotResponseUrlError || (err instanceof WeComApiError && err.path.endsWith('/aibot/response'))) {
         // A URL not WeCom's, or one WeCom refuses (used, or past its hour): no retry can answer on it.

@@ -4,6 +4,8 @@ import { ERR, fail, ok, type ApiContext, type ApiResult, type ApiRoute } from '.
 
 /** Message types whose body is `{content}` and must not be empty. */
 const CONTENT_TYPES = new Set(['text', 'markdown']);
+/** Message types whose body is `{media_id}` from media/upload (docs/wecom/api.md, 'Media upload'). */
+const MEDIA_TYPES = new Set(['image', 'voice', 'video', 'file']);
 /** WeCom's limits for one member (docs/wecom/api.md, 'App messages'): 30 app messages a minute, content of 2048 bytes. */
 const PER_MEMBER_PER_MINUTE = 30;
 const CONTENT_MAX_BYTES = 2048;
@@ -25,7 +27,8 @@ function truncateUtf8(s: string, max: number): string {
  * errcode 0 with the bad ids in invaliduser; all receivers bad is 81013. As WeCom does, a
  * member who already got 30 app messages in the last minute does not get this one, and
  * nothing says so (errcode 0; the sandbox records it as `dropped`); content over 2048
- * bytes is cut (recorded as `truncated`).
+ * bytes is cut (recorded as `truncated`). An image, voice, video or file message needs a
+ * media_id from media/upload that is less than 3 days old (40007 otherwise).
  */
 function messageSend(ctx: ApiContext): ApiResult {
   const agentId = int(ctx.body, 'agentid');
@@ -39,6 +42,10 @@ function messageSend(ctx: ApiContext): ApiResult {
   }
   if (CONTENT_TYPES.has(msgtype) && !str(content, 'content')) {
     return fail(ERR.invalidParam, `${msgtype}.content is empty`);
+  }
+  // A media message needs a media_id uploaded less than 3 days ago.
+  if (MEDIA_TYPES.has(msgtype) && !ctx.state.freshMedia(str(content, 'media_id') ?? '')) {
+    return fail(ERR.invalidMediaId, 'invalid media_id');
   }
   const touser = (str(ctx.body, 'touser') ?? '').split('|').filter(Boolean);
   const parties = (str(ctx.body, 'toparty') ?? '').split('|').filter(Boolean);

@@ -9,8 +9,10 @@ export type ApiResult = { errcode: number; errmsg: string } & Record<string, unk
 /** What a handler gets: the parsed request plus the corp it acts on. */
 export interface ApiContext {
   query: URLSearchParams;
-  /** Parsed JSON body; `{}` for GET or an empty body. */
+  /** Parsed JSON body; `{}` for GET or an empty body (and for a multipart route). */
   body: Record<string, unknown>;
+  /** A multipart route's raw request: its Content-Type (with the boundary) and bytes. */
+  upload?: { contentType: string; bytes: Buffer };
   state: SandboxState;
   credentials: SandboxCredentials;
   tokens: TokenStore;
@@ -25,6 +27,8 @@ export interface ApiRoute {
   /** False only for gettoken: everything else needs ?access_token=. */
   auth: boolean;
   handler: ApiHandler;
+  /** A multipart/form-data upload: the body is bytes, up to this many (else JSON, up to MAX_BODY_BYTES). */
+  maxUploadBytes?: number;
 }
 
 /** A success answer with extra fields. */
@@ -46,6 +50,12 @@ export const ERR = {
   invalidToken: 40014,
   invalidAgentId: 40056,
   invalidParam: 40058,
+  invalidMediaType: 40004,
+  invalidFileSize: 40006,
+  invalidMediaId: 40007,
+  invalidImageSize: 40009,
+  invalidVideoSize: 40011,
+  emptyMedia: 44001,
   invalidTagId: 40068,
   invalidExternalUserId: 40096,
   tagLimit: 40126,

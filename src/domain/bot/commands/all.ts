@@ -1,4 +1,5 @@
 import { commandRegistry, type CommandRegistry } from '../command-registry.ts';
+import { exportCommand } from './export.ts';
 import { helpCommand } from './help.ts';
 import { listCommand } from './list.ts';
 import { logCommand } from './log.ts';
@@ -15,7 +16,7 @@ export interface BotCommandOptions {
 
 /** The commands the bot runs: a new command is a file beside this one and a line here. */
 export function botCommands(options: BotCommandOptions): CommandRegistry {
-  return commandRegistry([helpCommand, tiersCommand, listCommand, whoCommand, todoCommand, logCommand, setCommand(options), reportCommand]);
+  return commandRegistry([helpCommand, tiersCommand, listCommand, whoCommand, todoCommand, logCommand, setCommand(options), reportCommand, exportCommand]);
 }
 
 /** With the defaults (reps may not 调级). */
