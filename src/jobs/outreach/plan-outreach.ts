@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DailySpan } from '../../domain/followups/policy.ts';
 import { byPriority, customerName, givesWay, inQuietHours, quietHoursEnd } from '../../domain/outreach/guards.ts';
-import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
+import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
 import { personalSkip } from '../../domain/outreach/personal-skip.ts';
 import type { LedgerItem, OutreachLedger, OutreachPasses } from '../../domain/outreach/ports.ts';
 import type { ContactReads, ContactRecord } from '../../domain/ports.ts';
@@ -10,6 +10,8 @@ import { jobIdOf, packRecipients, type NotifyItem, type OutreachNotifyJobData, t
 
 /** Recipients per add_msg_template call (WeCom's limit); a larger group becomes several sends. */
 export const MAX_RECIPIENTS = 10_000;
+/** Send and list jobs queued at once at the end of a run. */
+const QUEUE_PARALLEL = 32;
 /** Candidates a planner returns per page. */
 const PAGE = 500;
 /** How long a planned item belongs to its send job: past queue waits and retries. A run that never queued its sends frees them by then. */
@@ -118,9 +120,12 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
     }
     const skip = (reason: OutreachSkipReason, n = 1) => void (kind.skipped[reason] = (kind.skipped[reason] ?? 0) + n);
     const seen = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const page = await planner.page(now, cursor, PAGE);
+    // The next page is read while this one is decided and claimed: the reads and the
+    // claims both wait on Redis, the deciding on this process, so they overlap.
+    let next: Promise<OutreachPlanPage> | null = planner.page(now, null, PAGE);
+    while (next !== null) {
+      const page: OutreachPlanPage = await next;
+      next = page.nextCursor === null ? null : planner.page(now, page.nextCursor, PAGE);
       for (const [reason, n] of Object.entries(page.skipped)) skip(reason as OutreachSkipReason, n);
       // A page boundary that moved while we read can repeat an item: decide each once.
       const items = page.items.filter((i) => !seen.has(`${i.externalUserId}\n${i.occasionKey}`));
@@ -149,13 +154,14 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
           group.size -= 1;
         }
       });
-      cursor = page.nextCursor;
-    } while (cursor !== null);
+    }
     if (pass !== null) completed.push(pass);
   }
 
-  for (const group of new Set(groups.values())) {
-    if (group.items.length === 0 || await deps.jobs.exists(group.jobId)) continue;
+  // Groups are independent (one job id each): queue QUEUE_PARALLEL at a time rather than one
+  // round trip after another (a 国庆 campaign over 1,000 reps queues ~4,000 jobs).
+  const queueGroup = async (group: Group): Promise<void> => {
+    if (group.items.length === 0 || await deps.jobs.exists(group.jobId)) return;
     const first = group.items[0]!.item;
     const notBefore = Math.max(...group.items.map((w) => w.item.notBefore));
     if (group.personal) {
@@ -171,7 +177,9 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       stats.sends += 1;
       stats.recipients += packed.externalUserIds.length;
     }
-  }
+  };
+  const all = [...new Set(groups.values())];
+  for (let i = 0; i < all.length; i += QUEUE_PARALLEL) await Promise.all(all.slice(i, i + QUEUE_PARALLEL).map(queueGroup));
   // Only now: a run that stops before its sends are queued must leave its passes to the next run.
   for (const pass of completed) await deps.passes!.markDone(pass);
   return stats;
