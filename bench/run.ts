@@ -1,4 +1,5 @@
 import { optionHelp } from './lib/args.ts';
+import { bot, BOT_OPTIONS } from './bot.ts';
 import { ingress, INGRESS_OPTIONS } from './ingress.ts';
 import { spool, SPOOL_OPTIONS } from './spool.ts';
 import { tiers, TIERS_OPTIONS } from './tiers.ts';
@@ -10,6 +11,11 @@ import { welcome, WELCOME_OPTIONS } from './welcome.ts';
  * table and, as its last line, one JSON object with every number.
  */
 const SCENARIOS: Record<string, { about: string; options: string; run: (argv: string[]) => Promise<number> }> = {
+  bot: {
+    about: 'Bot command → reply sent (p50/p99/max) for 分级, 名单, 客户, 报表 over 100k contacts and 1,000 reps, for a manager and reps, sequential and concurrent, vs a raw Redis round trip',
+    options: optionHelp(BOT_OPTIONS),
+    run: bot,
+  },
   ingress: {
     about: 'WeCom callback ingress (verify+decrypt+parse+dedupe+enqueue) vs bare node:http, plus the crypto path alone',
     options: optionHelp(INGRESS_OPTIONS),

@@ -21,9 +21,10 @@ export interface BenchFenji {
 /**
  * Starts the sandbox (with `apiLatencyMs` on every WeCom call, as a real network has) and a
  * whole Fenji on it: container, workers and the Koa callback route, the sandbox delivering
- * its callbacks there over HTTP. Both read `clock`. Everything is registered for cleanup.
+ * its callbacks there over HTTP. Both read `clock`; `env` adds settings (FENJI_MANAGERS).
+ * Everything is registered for cleanup.
  */
-export async function startBenchFenji(opts: { redisUrl: string; clock: Clock; apiLatencyMs: number }): Promise<BenchFenji> {
+export async function startBenchFenji(opts: { redisUrl: string; clock: Clock; apiLatencyMs: number; env?: Record<string, string> }): Promise<BenchFenji> {
   const log = pino({ level: process.env['BENCH_LOG'] ?? 'silent' });
   const sandbox = await startSandbox({ clock: opts.clock, latencyMs: { '*': opts.apiLatencyMs }, maxRecordedCalls: 1_000_000 });
   onCleanup('sandbox', () => sandbox.close());
@@ -36,6 +37,7 @@ export async function startBenchFenji(opts: { redisUrl: string; clock: Clock; ap
     DATA_DIR: dataDir,
     WECOM_API_BASE: sandbox.url,
     FENJI_TIERS_FILE: path.resolve(import.meta.dirname, '../../config/tiers.jsonc'),
+    ...opts.env,
   });
   const container = createContainer(config, log, opts.clock);
   onCleanup('fenji', () => container.close());
