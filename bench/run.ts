@@ -1,4 +1,5 @@
 import { optionHelp } from './lib/args.ts';
+import { bot, BOT_OPTIONS } from './bot.ts';
 import { campaign, CAMPAIGN_OPTIONS } from './campaign.ts';
 import { ingress, INGRESS_OPTIONS } from './ingress.ts';
 import { spool, SPOOL_OPTIONS } from './spool.ts';
@@ -15,6 +16,11 @@ const SCENARIOS: Record<string, { about: string; options: string; run: (argv: st
     about: 'A 国庆 greeting planned for 1M customers across 1,000 reps vs a raw pass over the same records, Redis memory added, then add_msg_template sends against the sandbox quota',
     options: optionHelp(CAMPAIGN_OPTIONS),
     run: campaign,
+  },
+  bot: {
+    about: 'Bot command → reply sent (p50/p99/max) for 分级, 名单, 客户, 报表 over 100k contacts and 1,000 reps, for a manager and reps, sequential and concurrent, vs a raw Redis round trip',
+    options: optionHelp(BOT_OPTIONS),
+    run: bot,
   },
   ingress: {
     about: 'WeCom callback ingress (verify+decrypt+parse+dedupe+enqueue) vs bare node:http, plus the crypto path alone',

@@ -21,7 +21,8 @@ export interface BenchFenji {
 /**
  * Starts the sandbox (with `apiLatencyMs` on every WeCom call, as a real network has) and a
  * whole Fenji on it: container, workers and the Koa callback route, the sandbox delivering
- * its callbacks there over HTTP. Both read `clock`. Everything is registered for cleanup.
+ * its callbacks there over HTTP. Both read `clock`; `env` adds settings (FENJI_MANAGERS).
+ * Everything is registered for cleanup.
  */
 export async function startBenchFenji(opts: {
   redisUrl: string;

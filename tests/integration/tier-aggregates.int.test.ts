@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-batches.ts';
+import { moveOps } from '../../src/adapters/redis/contact-store/indexes.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { RedisTierAggregates } from '../../src/adapters/redis/tier-aggregates.ts';
@@ -130,5 +131,48 @@ describe('tier aggregates kept by the contact commit (real Redis)', () => {
     expect(products).toEqual([{ label: '年卡', orders: 1, amount: 1000 }, { label: '月卡', orders: 4, amount: 400 }]);
     expect(regions).toEqual([{ label: '上海', orders: 2, amount: 1100 }, { label: '未填', orders: 3, amount: 300 }]);
     expect(await aggregates.pareto()).toEqual({ buyers: 5, top: 1, topAmount: 1000, totalAmount: 1400 });
+  });
+
+  it('reads every kind of move a change can write, for the corp and for one rep only (rep1 is not rep10), and a rep\'s counts from their own row', async () => {
+    const from = [null, ...TIERS] as const;
+    let n = 0;
+    for (const f of from) {
+      for (const t of TIERS) {
+        if (f === t) continue;
+        n++;
+        // rep1 gets each move once, rep10 (whose fields start with "rep1") twice.
+        for (const [reps, times] of [[['rep1'], 1], [['rep10'], 2]] as const) {
+          for (let i = 0; i < times; i++) {
+            for (const op of moveOps(keys, tierChange(`c-${f}-${t}`, f, t, T0), reps)) if (op.op === 'I') await redis.hincrby(op.key, op.field, op.by);
+          }
+        }
+      }
+    }
+    const corp = (await aggregates.tierMoves()).moves;
+    expect(corp).toHaveLength(n);
+    expect(corp.every((m) => m.count === 3)).toBe(true);
+    const rep1 = (await aggregates.tierMoves('rep1')).moves;
+    expect(rep1).toHaveLength(n);
+    expect(rep1.every((m) => m.count === 1)).toBe(true);
+    expect(rep1).toEqual(expect.arrayContaining([{ from: null, to: 'D', count: 1 }, { from: 'D', to: 'A', count: 1 }]));
+    expect((await aggregates.tierMoves('rep2')).moves).toEqual([]);
+
+    await seed('c1', 'A', ['rep1']);
+    await seed('c2', 'B', ['rep1', 'rep10']);
+    expect(await aggregates.repTierCounts('rep1')).toEqual(await indexCounts('rep1'));
+    expect(await aggregates.repTierCounts('rep10')).toEqual({ A: 0, B: 1, C: 0, D: 0 });
+    expect(await aggregates.repTierCounts('nobody')).toEqual({ A: 0, B: 0, C: 0, D: 0 });
+  });
+
+  it('the Pareto share over more buyers than one page: the top 20 % and the whole, in one pass', async () => {
+    // 2,501 buyers of 1 … 2,501 fen: the top ceil(500.2) = 501 are 2,001 … 2,501.
+    const buyers = 2501;
+    const args: (string | number)[] = [];
+    for (let i = 1; i <= buyers; i++) args.push(i, `b${i}`);
+    await redis.zadd(keys.buyerRevenue(), ...args);
+    const top = Math.ceil(buyers * 0.2);
+    const sum = (a: number, b: number) => ((a + b) * (b - a + 1)) / 2;
+    expect(await aggregates.pareto()).toEqual({ buyers, top, topAmount: sum(buyers - top + 1, buyers) / 100, totalAmount: sum(1, buyers) / 100 });
+    expect((await aggregates.pareto(0.5)).topAmount).toBe(sum(buyers - Math.ceil(buyers * 0.5) + 1, buyers) / 100);
   });
 });

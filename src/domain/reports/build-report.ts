@@ -44,8 +44,7 @@ export async function buildCorpReport(src: ReportSources, at: number): Promise<C
 }
 
 export async function buildRepReport(reports: ReportReads, rep: string, at: number): Promise<RepReport> {
-  const [table, change, moves] = await Promise.all([reports.tierTable(), reports.tierChange(rep), reports.tierMoves(rep)]);
-  const counts = table.reps.find((r) => r.rep === rep)?.counts ?? { A: 0, B: 0, C: 0, D: 0 };
+  const [counts, change, moves] = await Promise.all([reports.repTierCounts(rep), reports.tierChange(rep), reports.tierMoves(rep)]);
   return { at, rep, counts, change, moves: moves.moves };
 }
 

@@ -42,6 +42,8 @@ export interface ParetoShare {
  */
 export interface ReportReads {
   tierTable(): Promise<TierTable>;
+  /** One rep's row of the table (their active relations per tier). */
+  repTierCounts(rep: string): Promise<TierCounts>;
   /** The change over the last 7 days (corp, or one rep). */
   tierChange(rep?: string): Promise<TierChange>;
   /** Moves between tiers over the last 7 days (corp, or one rep's customers). */
