@@ -17,7 +17,8 @@ import { RedisOutreachPasses } from './adapters/redis/outreach-passes.ts';
 import { RedisSyncSeen } from './adapters/redis/sync-seen.ts';
 import { WeComClient } from './adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from './adapters/wecom-api/contact-directory.ts';
-import { WeComApi } from './adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from './adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from './wecom/api.ts';
 import { WeComTierTagCatalog } from './adapters/wecom-api/tier-tags.ts';
 import type { Config } from './config/load-config.ts';
 import { loadOccasions, type Occasions } from './config/load-occasions.ts';
@@ -110,7 +111,7 @@ export function createContainer(config: Config, log: Logger, clock: Clock = offs
   });
   const store = new RedisContactStore({ redis: producer, keys });
   const { apiBase, corpId, agentId, secret } = config.wecom;
-  const wecom = new WeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));
+  const wecom = new HttpWeComApi(new WeComClient({ apiBase, corpId, agentId, secret, redis: producer, keys, clock, log: log.child({ component: 'wecom-api' }) }));
   const tierTags = new WeComTierTagCatalog({ api: wecom, redis: producer, keys, policy: policies.tiers, log: log.child({ component: 'tier-tags' }) });
   const onTierChanges = tierTagEnqueuer(queues.wecomOutbound);
   const onOptOuts = optOutNoticeEnqueuer(queues.wecomOutbound);

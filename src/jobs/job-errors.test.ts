@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { WeComConfigurationError, WeComRateLimitedError } from '../adapters/wecom-api/errors.ts';
+import { WeComConfigurationError, WeComRateLimitedError } from '../wecom/api-errors.ts';
 import { rethrowForJob } from './job-errors.ts';
 
 const log = pino({ level: 'silent' });

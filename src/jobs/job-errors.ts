@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { WeComConfigurationError, WeComRateLimitedError } from '../adapters/wecom-api/errors.ts';
+import { WeComConfigurationError, WeComRateLimitedError } from '../wecom/api-errors.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 

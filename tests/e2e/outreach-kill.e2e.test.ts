@@ -7,7 +7,7 @@ import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from '../../src/adapters/wecom-api/contact-directory.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { OUTREACH_PLAN_JOB_NAME } from '../../src/jobs/outreach/job.ts';
@@ -72,7 +72,7 @@ describe('a worker SIGKILLed during a holiday campaign', () => {
     // Fenji knows them (as a contact sync would have stored them): added the day before, tier C.
     const keys = new RedisKeys(prefix);
     const store = new RedisContactStore({ redis, keys });
-    const api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log: pino({ level: 'silent' }), clock }));
+    const api = new HttpWeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log: pino({ level: 'silent' }), clock }));
     const contacts = { store, directory: new WeComContactDirectory(api, clock), policy: testPolicies.tiers, timeZone: 'Asia/Shanghai' };
     const added = clock.now() - 86_400_000;
     for (const c of customers) {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisBotOutbox } from '../../src/adapters/redis/bot-state.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { sendAnswer, type SendAnswerDeps } from '../../src/jobs/bot/send-answer.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
@@ -31,7 +31,7 @@ beforeEach(async () => {
   prefix = uniquePrefix('bot-send');
   const keys = new RedisKeys(prefix);
   const client = new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, clock, log: pino({ level: 'silent' }) });
-  deps = { outbox: new RedisBotOutbox(redis, keys), api: new WeComApi(client), clock };
+  deps = { outbox: new RedisBotOutbox(redis, keys), api: new HttpWeComApi(client), clock };
 });
 afterEach(async () => {
   await sandbox.close();

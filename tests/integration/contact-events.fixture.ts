@@ -5,7 +5,8 @@ import { RedisKfSyncState } from '../../src/adapters/redis/kf-sync-state.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from '../../src/adapters/wecom-api/contact-directory.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../src/wecom/api.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { testPolicies } from '../helpers/tier-rules.ts';
 import type { ContactChangeDeps } from '../../src/domain/contacts/apply-contact-change.ts';
@@ -57,7 +58,7 @@ export async function createWorld(label: string, reps = ['zhangwei', 'wangfang']
   const prefix = uniquePrefix(label);
   const keys = new RedisKeys(prefix);
   const store = new RedisContactStore({ redis, keys });
-  const api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock }));
+  const api = new HttpWeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock }));
   const told: TierChange[] = [];
   const contacts: ContactChangeDeps = {
     store, directory: new WeComContactDirectory(api, clock), policy, timeZone: 'Asia/Shanghai',

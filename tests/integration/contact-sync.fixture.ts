@@ -4,7 +4,7 @@ import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { RedisSyncSeen } from '../../src/adapters/redis/sync-seen.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { testPolicies } from '../helpers/tier-rules.ts';
 import type { FollowRelation } from '../../src/domain/contacts/contact.ts';
@@ -61,7 +61,7 @@ export async function createSyncWorld(label: string, customers = CUSTOMERS): Pro
   const prefix = uniquePrefix(label);
   const keys = new RedisKeys(prefix);
   const store = new RedisContactStore({ redis, keys });
-  const api = new WeComApi(new WeComClient({
+  const api = new HttpWeComApi(new WeComClient({
     apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock,
     busyBaseDelayMs: 1, frequencyRetryAfterMs: 300,
   }));

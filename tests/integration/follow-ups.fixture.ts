@@ -8,7 +8,7 @@ import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
 import { WeComContactDirectory } from '../../src/adapters/wecom-api/contact-directory.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { testPolicies } from '../helpers/tier-rules.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
@@ -97,7 +97,7 @@ export async function createFollowUpWorld(options: WorldOptions = {}): Promise<F
   const store = new RedisContactStore({ redis, keys });
   const queue = new Queue(QUEUE_NAMES.outreach, { connection: redis, prefix });
   const sendQueue = new Queue(QUEUE_NAMES.outreachSends, { connection: redis, prefix });
-  const api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock, concurrencyRetryAfterMs: 50,
+  const api = new HttpWeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, clock, concurrencyRetryAfterMs: 50,
     ...(options.frequencyRetryAfterMs ? { frequencyRetryAfterMs: options.frequencyRetryAfterMs } : {}) }));
   const index = new RedisFollowUpIndex({ redis, keys });
   const contacts = { store, directory: new WeComContactDirectory(api, clock), policy: policies.tiers, timeZone: 'Asia/Shanghai' };

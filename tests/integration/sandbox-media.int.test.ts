@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
-import { WeComApiError } from '../../src/adapters/wecom-api/errors.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../src/wecom/api.ts';
+import { WeComApiError } from '../../src/wecom/api-errors.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
@@ -25,7 +26,7 @@ beforeEach(async () => {
   sandbox.state.seed({ reps: [{ userid: 'boss', name: '王总' }] });
   redis = connectTestRedis();
   prefix = uniquePrefix('media');
-  api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys: new RedisKeys(prefix), log: pino({ level: 'silent' }) }));
+  api = new HttpWeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys: new RedisKeys(prefix), log: pino({ level: 'silent' }) }));
 });
 afterEach(async () => {
   await sandbox.close();

@@ -6,7 +6,8 @@ import { RedisTierTagLock } from '../../src/adapters/redis/tier-tag-lock.ts';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../src/wecom/api.ts';
 import { WeComTierTagCatalog, type TierTagIds } from '../../src/adapters/wecom-api/tier-tags.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
@@ -49,7 +50,7 @@ describe('tier tags mirrored to WeCom through the wecom-outbound queue (sandbox,
     store = new RedisContactStore({ redis, keys });
     queue = new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: redis, prefix });
     const client = new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log, frequencyRetryAfterMs: 400 });
-    api = new WeComApi(client);
+    api = new HttpWeComApi(client);
     catalog = new WeComTierTagCatalog({ api, redis, keys, policy, log });
     ids = await catalog.ids();
     enqueue = tierTagEnqueuer(queue);

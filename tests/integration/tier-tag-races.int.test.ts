@@ -7,7 +7,8 @@ import { RedisTierBatches } from '../../src/adapters/redis/contact-store/tier-ba
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { RedisContactStore } from '../../src/adapters/redis/redis-contact-store.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../src/wecom/api.ts';
 import { WeComTierTagCatalog, type TierTagIds } from '../../src/adapters/wecom-api/tier-tags.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import type { TierChange } from '../../src/domain/ports.ts';
@@ -64,7 +65,7 @@ describe('tier tags never end on a tier other than the stored one, whatever orde
     keys = new RedisKeys(prefix);
     store = new RedisContactStore({ redis, keys });
     queue = new Queue<TierTagJobData>(QUEUE_NAMES.wecomOutbound, { connection: redis, prefix });
-    api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log }));
+    api = new HttpWeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log }));
     catalog = new WeComTierTagCatalog({ api, redis, keys, policy, log });
     ids = await catalog.ids();
     enqueue = tierTagEnqueuer(queue);

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
 import { WeComTierTagCatalog } from '../../src/adapters/wecom-api/tier-tags.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
@@ -24,7 +24,7 @@ describe('WeComTierTagCatalog against the WeCom sandbox', () => {
     prefix = uniquePrefix('tags');
     keys = new RedisKeys(prefix);
     const log = pino({ level: 'silent' });
-    const api = new WeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log }));
+    const api = new HttpWeComApi(new WeComClient({ apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret, redis, keys, log }));
     // A new catalog per call stands for another process: only Redis is shared.
     catalog = () => new WeComTierTagCatalog({ api, redis, keys, policy, log });
   });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../src/wecom/api.ts';
 import { AGENT_ID, startHarness, type Harness } from './wecom-client.fake.ts';
 
 // The typed wrappers: right method, path, query/body, and what they unwrap.
@@ -8,7 +9,7 @@ describe('WeComApi endpoints', () => {
   let api: WeComApi;
   beforeEach(async () => {
     h = await startHarness();
-    api = new WeComApi(h.client());
+    api = new HttpWeComApi(h.client());
   });
   afterEach(async () => {
     await h.cleanup();

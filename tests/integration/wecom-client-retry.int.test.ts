@@ -3,7 +3,7 @@ import {
   WeComApiError,
   WeComConfigurationError,
   WeComRateLimitedError,
-} from '../../src/adapters/wecom-api/errors.ts';
+} from '../../src/wecom/api-errors.ts';
 import { AGENT_ID, CORP_ID, GETTOKEN, startHarness, type Harness } from './wecom-client.fake.ts';
 
 // What the client does with each control-flow errcode (docs/wecom/api.md, 'Errcodes').

@@ -3,8 +3,9 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { WeComClient } from '../../src/adapters/wecom-api/client.ts';
-import { WeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
-import { WeComRateLimitedError } from '../../src/adapters/wecom-api/errors.ts';
+import { HttpWeComApi } from '../../src/adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../src/wecom/api.ts';
+import { WeComRateLimitedError } from '../../src/wecom/api-errors.ts';
 import { SANDBOX_CREDENTIALS as C } from '../../src/config/sandbox-credentials.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from '../helpers/redis.ts';
@@ -30,7 +31,7 @@ describe('WeComClient against the WeCom sandbox', () => {
       apiBase: sandbox.url, corpId: C.corpId, agentId: C.agentId, secret: C.secret,
       redis, keys: new RedisKeys(prefix), log: pino({ level: 'silent' }), sleep: async () => undefined,
     });
-    api = new WeComApi(client);
+    api = new HttpWeComApi(client);
   });
   afterEach(async () => {
     await sandbox.close();

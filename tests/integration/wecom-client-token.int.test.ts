@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WeComTransportError } from '../../src/adapters/wecom-api/errors.ts';
+import { WeComTransportError } from '../../src/wecom/api-errors.ts';
 import { AGENT_ID, CORP_ID, GETTOKEN, fakeClock, startHarness, type Harness } from './wecom-client.fake.ts';
 
 // access_token caching and single-flight refresh across "processes" (several clients,

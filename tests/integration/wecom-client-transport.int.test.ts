@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WeComConfigurationError, WeComTransportError } from '../../src/adapters/wecom-api/errors.ts';
+import { WeComConfigurationError, WeComTransportError } from '../../src/wecom/api-errors.ts';
 import { CORP_ID, GETTOKEN, SECRET, fakeClock, startHarness, type Harness } from './wecom-client.fake.ts';
 
 // HTTP-level behaviour: where the token goes, timeouts, junk answers, gettoken failures, logs.

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { WeComApiError } from './errors.ts';
+import { WeComApiError } from '../../wecom/api-errors.ts';
 
 /** The path of every response_url WeCom hands out (docs/wecom/aibot.md, 'Replying'). */
 export const AIBOT_RESPONSE_PATH = '/cgi-bin/aibot/response';

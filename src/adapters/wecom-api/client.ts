@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { WeComTransportError } from './errors.ts';
+import { WeComTransportError } from '../../wecom/api-errors.ts';
 import { multipartBody, type UploadFile } from './multipart-body.ts';
 import {
   TOKEN_REJECTED_ERRCODES,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WeComContactDirectory, toContact, toFollowRelation } from './contact-directory.ts';
-import type { GetExternalContactResponse } from './endpoints.ts';
-import { WeComApiError, WeComRateLimitedError } from './errors.ts';
+import type { GetExternalContactResponse } from '../../wecom/api.ts';
+import { WeComApiError, WeComRateLimitedError } from '../../wecom/api-errors.ts';
 
 const NOW = 1_700_000_000_000;
 

@@ -1,8 +1,8 @@
 import type { Contact, FollowRelation, Gender } from '../../domain/contacts/contact.ts';
 import type { ContactDirectory } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { ExternalContact, FollowInfo, FollowUser, WeComApi } from './endpoints.ts';
-import { WeComApiError } from './errors.ts';
+import type { ExternalContact, FollowInfo, FollowUser, WeComApi } from '../../wecom/api.ts';
+import { WeComApiError } from '../../wecom/api-errors.ts';
 
 /** 84061: no relation with any member any more; 40096: WeCom does not know the id (docs/wecom/api.md, 'Errcodes'). */
 const RELATION_GONE_ERRCODES: ReadonlySet<number> = new Set([84061, 40096]);

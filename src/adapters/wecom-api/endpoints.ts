@@ -21,17 +21,18 @@ import type {
   SendAppMessageResponse,
   SendWelcomeMsgRequest,
   UploadMediaResponse,
-} from './endpoint-types.ts';
+} from '../../wecom/api-types.ts';
 
-export type * from './endpoint-types.ts';
+import type { WeComApi } from '../../wecom/api.ts';
 
 const EC = '/cgi-bin/externalcontact';
 
 /**
  * Typed wrappers over `WeComClient.request`, one per WeCom API Fenji uses (docs/wecom/api.md, 'Endpoints we call').
- * They add nothing but paths and types; errors are the client's.
+ * They add nothing but paths and types; errors are the client's (wecom/api-errors.ts). The
+ * interface they implement is the protocol's (wecom/api.ts): jobs depend on it, not on this class.
  */
-export class WeComApi {
+export class HttpWeComApi implements WeComApi {
   constructor(private readonly client: WeComClient) {}
 
   /** Members with customer contact enabled, within the app's visibility. */

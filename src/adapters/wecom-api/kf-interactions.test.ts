@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KfMessage } from './endpoints.ts';
+import type { KfMessage } from '../../wecom/api.ts';
 import { kfMessageTime, kfMessageToInteraction } from './kf-interactions.ts';
 
 const base: KfMessage = { msgid: 'm1', open_kfid: 'wkA', external_userid: 'wmA', send_time: 1_700_000_000, origin: 3, msgtype: 'text', text: { content: '报价多少' } };

@@ -1,6 +1,6 @@
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { isWellFormedUnicode } from '../../shared/unicode.ts';
-import type { KfMessage } from './endpoints.ts';
+import type { KfMessage } from '../../wecom/api.ts';
 
 /** kf/sync_msg `origin`: 3 the WeChat customer, 4 a system event, 5 a servicer in the WeCom client. */
 const ORIGIN_CUSTOMER = 3;

@@ -4,7 +4,7 @@ import {
   WeComConfigurationError,
   WeComRateLimitedError,
   WeComTransportError,
-} from './errors.ts';
+} from '../../wecom/api-errors.ts';
 
 /** Fields every WeCom JSON answer carries; `errcode` 0 means success. */
 export interface WeComResponseBase {

@@ -3,7 +3,7 @@ import { TIERS, type Tier, type TierPolicy } from '../../domain/tiers/policy.ts'
 import { AppError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { RedisKeys } from '../redis/keys.ts';
-import type { CorpTagGroup, WeComApi } from './endpoints.ts';
+import type { CorpTagGroup, WeComApi } from '../../wecom/api.ts';
 
 /** The corp tag group that mirrors tiers in the reps' WeCom client, and its tag per tier. */
 export interface TierTagIds {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/keys.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { WeComConfigurationError, WeComTransportError } from './errors.ts';
+import { WeComConfigurationError, WeComTransportError } from '../../wecom/api-errors.ts';
 
 /** Source of a valid access_token for one WeCom app. */
 export interface TokenProvider {

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { AibotResponseUrlError, type AibotResponder } from '../../adapters/wecom-api/aibot-responder.ts';
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComApiError, WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import type { WeComApi } from '../../wecom/api.ts';
+import { WeComApiError, WeComRateLimitedError } from '../../wecom/api-errors.ts';
 import type { RedisBotOutbox } from '../../adapters/redis/bot-state.ts';
 import { answerMessage, type BotDeps } from '../../domain/bot/answer-message.ts';
 import type { Logger } from '../../shared/logger.ts';

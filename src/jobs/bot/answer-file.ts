@@ -1,5 +1,5 @@
 import type { OutboxPart } from '../../adapters/redis/bot-state.ts';
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../wecom/api.ts';
 import { reportXlsx } from '../../adapters/xlsx/report-workbook.ts';
 import type { AnswerFile } from '../../domain/bot/answer.ts';
 import { TEXTS } from '../../domain/bot/texts.ts';

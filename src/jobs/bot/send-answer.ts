@@ -1,4 +1,4 @@
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../wecom/api.ts';
 import type { OutboxPart, RedisBotOutbox } from '../../adapters/redis/bot-state.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { APP_MESSAGES_PER_MEMBER_PER_MINUTE, splitMessage } from '../../wecom/split-message.ts';

@@ -1,5 +1,5 @@
 import type { ListedPair } from '../../domain/contacts/ports.ts';
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../wecom/api.ts';
 import type { SettleDeps } from '../../domain/contacts/settle-tiers.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';

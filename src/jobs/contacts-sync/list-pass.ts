@@ -1,6 +1,6 @@
-import type { BatchGetByUserResponse, FollowInfo, ExternalContact } from '../../adapters/wecom-api/endpoints.ts';
+import type { BatchGetByUserResponse, FollowInfo, ExternalContact } from '../../wecom/api.ts';
 import { toContact } from '../../adapters/wecom-api/contact-directory.ts';
-import { WeComApiError, WeComConfigurationError, WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import { WeComApiError, WeComConfigurationError, WeComRateLimitedError } from '../../wecom/api-errors.ts';
 import { customerLeftOf } from '../../domain/contacts/follows.ts';
 import type { TierChange } from '../../domain/ports.ts';
 import { reevaluateTier } from '../../domain/tiers/reevaluate-tier.ts';

@@ -1,6 +1,6 @@
 import type { KfSyncLock } from '../../domain/contacts/ports.ts';
-import type { KfSyncMsgResponse, WeComApi } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
+import type { KfSyncMsgResponse, WeComApi } from '../../wecom/api.ts';
+import { WeComApiError } from '../../wecom/api-errors.ts';
 import { kfMessageToInteraction } from '../../adapters/wecom-api/kf-interactions.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComConfigurationError, WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import type { WeComApi } from '../../wecom/api.ts';
+import { WeComConfigurationError, WeComRateLimitedError } from '../../wecom/api-errors.ts';
 import { optOutNoticeText } from '../../domain/contacts/opt-out-notice.ts';
 import type { ContactReads } from '../../domain/ports.ts';
 import type { Logger } from '../../shared/logger.ts';

@@ -1,5 +1,5 @@
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComApiError, WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import type { WeComApi } from '../../wecom/api.ts';
+import { WeComApiError, WeComRateLimitedError } from '../../wecom/api-errors.ts';
 
 /**
  * How long after a crashed call began its task is looked for: past the client's 10 s

@@ -1,4 +1,4 @@
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../wecom/api.ts';
 import type { OutreachItem } from '../../domain/outreach/outreach.ts';
 import type { DryRunRecorder, OutreachLedger } from '../../domain/outreach/ports.ts';
 import { repListMessages } from '../../domain/outreach/rep-list.ts';

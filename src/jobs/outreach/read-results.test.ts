@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GetGroupmsgSendResultRequest, GetGroupmsgSendResultResponse } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import type { GetGroupmsgSendResultRequest, GetGroupmsgSendResultResponse } from '../../wecom/api.ts';
+import { WeComRateLimitedError } from '../../wecom/api-errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import type { OutreachResultJobData } from './job.ts';
 import { CHECK_EVERY_MS, pushChannel, readOutreachResults, type ReadResultsDeps } from './read-results.ts';

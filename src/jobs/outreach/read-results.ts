@@ -1,4 +1,4 @@
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import type { WeComApi } from '../../wecom/api.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import type { LedgerItem, OutreachLedger } from '../../domain/outreach/ports.ts';

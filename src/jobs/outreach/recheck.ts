@@ -1,4 +1,4 @@
-import { WeComApiError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
+import { WeComApiError, WeComTransportError } from '../../wecom/api-errors.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import { inQuietHours, quietHoursEnd } from '../../domain/outreach/guards.ts';
 import type { OutreachItem, OutreachKind, OutreachPlanner } from '../../domain/outreach/outreach.ts';

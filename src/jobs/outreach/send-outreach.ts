@@ -1,5 +1,5 @@
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
+import type { WeComApi } from '../../wecom/api.ts';
+import { WeComApiError } from '../../wecom/api-errors.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import type { OutreachItem } from '../../domain/outreach/outreach.ts';

@@ -1,6 +1,6 @@
 import { DelayedError, RateLimitError, type Job, type Queue } from 'bullmq';
-import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
+import { WeComRateLimitedError } from '../../wecom/api-errors.ts';
+import type { WeComApi } from '../../wecom/api.ts';
 import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { MarkTagRequest } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
+import type { MarkTagRequest } from '../../wecom/api.ts';
+import { WeComApiError } from '../../wecom/api-errors.ts';
 import type { Contact, FollowRelation } from '../../domain/contacts/contact.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
 import { tierTagJobId } from './enqueue-tier-tags.ts';

@@ -1,6 +1,6 @@
 import type { TierTagIds } from '../../adapters/wecom-api/tier-tags.ts';
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComApiError } from '../../adapters/wecom-api/errors.ts';
+import type { WeComApi } from '../../wecom/api.ts';
+import { WeComApiError } from '../../wecom/api-errors.ts';
 import type { FollowRelation } from '../../domain/contacts/contact.ts';
 import type { ContactStore } from '../../domain/ports.ts';
 import { TIERS, type Tier } from '../../domain/tiers/policy.ts';

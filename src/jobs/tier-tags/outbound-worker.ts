@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { WeComConfigurationError, WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import { WeComConfigurationError, WeComRateLimitedError } from '../../wecom/api-errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { QUEUE_NAMES } from '../queues.ts';
 import { createQueueWorker, type JobHandler } from '../queue-worker.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { WeComApiError, WeComConfigurationError, WeComRateLimitedError, WeComTransportError } from '../../adapters/wecom-api/errors.ts';
+import { WeComApiError, WeComConfigurationError, WeComRateLimitedError, WeComTransportError } from '../../wecom/api-errors.ts';
 import { WELCOME_RETRY_DELAY_MS, type WelcomeJobData } from './job.ts';
 import { attemptWelcome, type SendWelcomeDeps } from './send-welcome.ts';
 

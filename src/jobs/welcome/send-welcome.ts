@@ -1,5 +1,5 @@
-import type { WeComApi } from '../../adapters/wecom-api/endpoints.ts';
-import { WeComApiError, WeComConfigurationError, WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import type { WeComApi } from '../../wecom/api.ts';
+import { WeComApiError, WeComConfigurationError, WeComRateLimitedError } from '../../wecom/api-errors.ts';
 import { welcomeDeadline, welcomeText, type WelcomeTexts } from '../../domain/welcome/welcome.ts';
 import type { WelcomeOutcome } from '../../observability/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';

@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { WeComRateLimitedError } from '../../adapters/wecom-api/errors.ts';
+import { WeComRateLimitedError } from '../../wecom/api-errors.ts';
 import type { Metrics, WelcomeOutcome } from '../../observability/metrics.ts';
 import type { JobHandler } from '../queue-worker.ts';
 import type { WelcomeJobData } from './job.ts';

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../shared/errors.ts';
 
 /**
  * Errors raised by the WeCom API client. Callers branch on the class (or `code`), never
