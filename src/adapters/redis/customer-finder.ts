@@ -3,17 +3,13 @@ import type { CustomerFinder } from '../../domain/bot/ports.ts';
 import { contactGrams } from '../../domain/contacts/name-search.ts';
 import type { ContactRecord } from '../../domain/ports.ts';
 import type { Tier } from '../../domain/tiers/policy.ts';
-import { decodeEntry } from './contact-store/codec.ts';
-import { runCommits, type Commit } from './contact-store/commit.ts';
+import { backfillIndexOnce } from './contact-store/backfill-index.ts';
 import { SEGMENTS } from './contact-store/indexes.ts';
-import { RedisTierBatches } from './contact-store/tier-batches.ts';
 import type { RedisKeys } from './keys.ts';
 import type { RedisContactStore } from './redis-contact-store.ts';
 
 /** Bumped when the name index's meaning changes, so every deployment backfills once more. */
 const INDEX_VERSION = '1';
-const BACKFILL_BATCH = 500;
-const MAX_ATTEMPTS = 20;
 const MGET_CHUNK = 500;
 
 /**
@@ -134,44 +130,11 @@ export class RedisCustomerFinder implements CustomerFinder {
     return this.redis.zcount(this.keys.followUpDue(tier), '-inf', `(${cutoff}`);
   }
 
-  /**
-   * Files contacts stored before the name index existed, once per INDEX_VERSION (a later
-   * write files a contact too, but an old contact nobody writes would never be found). Each
-   * is filed by a compare-and-set of its unchanged record. Idempotent; returns the contacts filed.
-   */
-  async backfillOnce(): Promise<number> {
-    if ((await this.redis.get(this.keys.nameIndexVersion())) === INDEX_VERSION) return 0;
-    const batches = new RedisTierBatches({ redis: this.redis, keys: this.keys });
-    let filed = 0;
-    let cursor: string | null = null;
-    do {
-      const page = await batches.scanIds(cursor, BACKFILL_BATCH);
-      filed += await this.fileIds(page.ids);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    await this.redis.set(this.keys.nameIndexVersion(), INDEX_VERSION);
-    return filed;
-  }
-
-  private async fileIds(ids: string[]): Promise<number> {
-    let pending = ids;
-    let filed = 0;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > MAX_ATTEMPTS) throw new Error(`name index backfill: ${pending.length} contacts kept changing`);
-      const raws = await this.redis.mget(pending.map((id) => this.keys.contact(id)));
-      const commits: { id: string; commit: Commit }[] = [];
-      raws.forEach((raw, i) => {
-        const id = pending[i]!;
-        if (raw === null) return;
-        const grams = contactGrams(decodeEntry(id, raw).record.contact);
-        if (grams.length === 0) return;
-        const ops = grams.map((g) => ({ op: 'Z+' as const, key: this.keys.nameIndex(g), score: 0, member: id }));
-        commits.push({ id, commit: { key: this.keys.contact(id), expected: raw, next: raw, ops } });
-      });
-      const results = await runCommits(this.redis, commits.map((c) => c.commit));
-      filed += results.filter((r) => r === 'ok').length;
-      pending = commits.filter((_, i) => results[i] !== 'ok').map((c) => c.id);
-    }
-    return filed;
+  /** Files contacts stored before this index existed, once (contact-store/backfill-index.ts). */
+  backfillOnce(): Promise<number> {
+    return backfillIndexOnce(this.redis, this.keys, {
+      versionKey: this.keys.nameIndexVersion(), version: INDEX_VERSION, label: 'name index',
+      opsFor: (id, { record }) => contactGrams(record.contact).map((g) => ({ op: 'Z+' as const, key: this.keys.nameIndex(g), score: 0, member: id })),
+    });
   }
 }
