@@ -6,7 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { CallbackRejectedError, CallbackUnusableError, ClientAbortedError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { openAibotCallback, openAibotEchostr, type AibotSecrets } from '../../wecom/aibot-callback.ts';
-import type { CallbackQuery } from '../../wecom/open-callback.ts';
+import { queryOf } from './callback-query.ts';
 import { readRawBody } from '../raw-body.ts';
 
 export const AIBOT_PATH = '/wecom/aibot';
@@ -79,15 +79,4 @@ export function mountWeComAibot(router: Router, deps: AibotRouteDeps): void {
     ctx.body = { error: err.code };
     log.warn({ code: err.code, reason: err.message, ip: ctx.ip }, `智能机器人 callback ${what} rejected`);
   }
-}
-
-function queryOf(ctx: Context): CallbackQuery {
-  const q = new URLSearchParams(ctx.querystring);
-  return {
-    msg_signature: q.get('msg_signature') ?? undefined,
-    timestamp: q.get('timestamp') ?? undefined,
-    nonce: q.get('nonce') ?? undefined,
-    // Base64 has no spaces: a '+' that arrived unencoded was decoded to ' '; put it back.
-    echostr: q.get('echostr')?.replace(/ /g, '+'),
-  };
 }

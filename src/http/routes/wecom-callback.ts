@@ -5,7 +5,8 @@ import type { CallbackOutcome, Metrics } from '../../observability/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CallbackRejectedError, CallbackUnusableError, ClientAbortedError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { openCallback, openEchostr, type CallbackQuery, type CallbackSecrets } from '../../wecom/open-callback.ts';
+import { openCallback, openEchostr, type CallbackSecrets } from '../../wecom/open-callback.ts';
+import { queryOf } from './callback-query.ts';
 import { readRawBody } from '../raw-body.ts';
 
 export interface CallbackRouteDeps {
@@ -82,19 +83,4 @@ export function mountWeComCallback(router: Router, deps: CallbackRouteDeps): voi
     // The reason is logged, never the payload: it may be a forged body.
     log.warn({ code: err.code, reason: err.message, ip: ctx.ip }, `callback ${what} rejected`);
   }
-}
-
-/**
- * The four parameters WeCom sends, first value of each, read straight from the query
- * string: Koa's ctx.query builds an object of every parameter first (a few µs per callback).
- */
-function queryOf(ctx: Context): CallbackQuery {
-  const q = new URLSearchParams(ctx.querystring);
-  return {
-    msg_signature: q.get('msg_signature') ?? undefined,
-    timestamp: q.get('timestamp') ?? undefined,
-    nonce: q.get('nonce') ?? undefined,
-    // Base64 has no spaces: a '+' that arrived unencoded was decoded to ' '; put it back.
-    echostr: q.get('echostr')?.replace(/ /g, '+'),
-  };
 }
