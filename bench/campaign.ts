@@ -9,7 +9,7 @@ import { planQueues } from '../src/jobs/outreach/worker.ts';
 import { DAY_MS, type Tier } from '../src/domain/tiers/policy.ts';
 import type { OptionSpec } from './lib/args.ts';
 import { startBenchRedis } from './lib/bench-redis.ts';
-import { keyBytes, memorySampler, rawPass, timed, type PhaseTimes } from './lib/campaign-measure.ts';
+import { keyBytes, memorySampler, processCpuSeconds, rawPass, redisCpuSeconds, timed, type PhaseTimes } from './lib/campaign-measure.ts';
 import { repId, seedCampaignBatch } from './lib/campaign-seed.ts';
 import { detectPinning, pinPid, runScenario } from './lib/procs.ts';
 import { usedMemory } from './lib/tiers-memory.ts';
@@ -83,13 +83,15 @@ async function run(o: Options): Promise<number> {
   const planOnce = async (label: string, runId: string) => {
     const times: PhaseTimes = {};
     const deps = timed({ ...container.outreach, jobs, quietHours: container.outreach.policy.quietHours }, times);
-    const t0 = performance.now();
+    const [redisCpu0, cpu0, t0] = [await redisCpuSeconds(redis), processCpuSeconds(), performance.now()];
     const stats = await planOutreach(deps, runId);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = { fenji: processCpuSeconds() - cpu0, redis: (await redisCpuSeconds(redis)) - redisCpu0 };
     console.log(`  ${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s  sends ${stats.sends} (${stats.recipients.toLocaleString('en')} recipients), A lists ${stats.lists} (${stats.listed.toLocaleString('en')})`);
+    console.log(`    CPU: this process ${cpu.fenji.toFixed(1)} s, redis-server ${cpu.redis.toFixed(1)} s`);
     console.log(`    phases (ms): ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v)])))}`);
     console.log(`    kinds: ${JSON.stringify(stats.kinds)}`);
-    return { seconds, stats, times };
+    return { seconds, stats, times, cpu };
   };
 
   // The planners' indexes (follow-up due, birthdays, paid orders) are built once for an
@@ -128,7 +130,7 @@ async function run(o: Options): Promise<number> {
     console.log(`  send phase: ${send.calls} add_msg_template calls (${send.ok} ok) in ${send.seconds.toFixed(1)} s = ${send.perMinute.toFixed(0)}/min against a quota of ${o.quota}/min: ${send.ratio.toFixed(3)} (target ≥ 0.9: ${send.ratio >= 0.9 ? 'PASS' : 'FAIL'}); 45009: ${send.e45009} (target 0: ${send.e45009 === 0 ? 'PASS' : 'FAIL'})`);
   }
   console.log(JSON.stringify({
-    scenario: 'campaign', options: o, tiers, rawPassS: { before: rawBefore.seconds, after: rawAfter.seconds }, backfillS, plan: { seconds: first.seconds, ratio: first.seconds / raw, stats: first.stats, phasesMs: first.times },
+    scenario: 'campaign', options: o, tiers, rawPassS: { before: rawBefore.seconds, after: rawAfter.seconds }, backfillS, plan: { seconds: first.seconds, ratio: first.seconds / raw, stats: first.stats, phasesMs: first.times, cpuS: first.cpu },
     nextTick: { seconds: second.seconds, stats: second.stats }, redis: { before: memoryBefore, peakAdded: memoryPeak - memoryBefore, afterAdded: memoryAfter - memoryBefore, ledger }, send,
   }));
   const ok = first.seconds <= 60 && (!send || (send.ratio >= 0.9 && send.e45009 === 0));

@@ -64,6 +64,19 @@ export async function rawPass(redis: Redis, keys: RedisKeys, pageSize: number): 
   return { seconds: (performance.now() - started) / 1000, records };
 }
 
+/** Redis's CPU seconds so far (INFO cpu: user + sys of the main thread and its helpers). */
+export async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/** This process's CPU seconds so far (user + sys). */
+export function processCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 /** MEMORY USAGE of a key, bytes (0 when absent); SAMPLES 0 reads every field. */
 export async function keyBytes(redis: Redis, key: string): Promise<number> {
   return Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);

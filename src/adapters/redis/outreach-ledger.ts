@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import { localDateOf } from '../../domain/followups/local-time.ts';
 import type { LedgerItem, LedgerVerdict, OutreachLedger, OwnedLedgerItem, SendOutcome } from '../../domain/outreach/ports.ts';
-import { isoDate, receivePeriod, type GroupMsgRule } from '../../domain/outreach/receive-rule.ts';
+import { isoDate, receivePeriod, type GroupMsgRule, type ReceivePeriod } from '../../domain/outreach/receive-rule.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { RedisKeys } from './keys.ts';
 import { OUTREACH_LEDGER_LUA } from './scripts/outreach-ledger.ts';
@@ -34,17 +34,15 @@ const VERDICTS: LedgerVerdict[] = ['ok', 'already_sent', 'day_taken', 'capped'];
 export class RedisOutreachLedger implements OutreachLedger {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
-  private readonly timeZone: string;
-  private readonly rule: GroupMsgRule;
   private readonly clock: Clock;
+  private readonly periods: PeriodMemo;
 
   /** `timeZone`: the customers' day (FENJI_TIMEZONE); `rule`: the corp's receive rule (FENJI_GROUPMSG_RULE); `clock`: when claims end. */
   constructor({ redis, keys, timeZone, rule, clock }: { redis: Redis; keys: RedisKeys; timeZone: string; rule: GroupMsgRule; clock: Clock }) {
     this.clock = clock;
     this.redis = redis;
     this.keys = keys;
-    this.timeZone = timeZone;
-    this.rule = rule;
+    this.periods = new PeriodMemo(keys, timeZone, rule);
     if (typeof (redis as Partial<Redis>).fenjiOutreachLedger !== 'function') {
       redis.defineCommand('fenjiOutreachLedger', { lua: OUTREACH_LEDGER_LUA });
     }
@@ -89,24 +87,50 @@ export class RedisOutreachLedger implements OutreachLedger {
 
   /** `owner` null: nobody's (check). */
   private async run(mode: string, items: readonly (LedgerItem & { owner: string | null })[], at: number, until: number): Promise<number[]> {
-    const day = this.keys.outreachDay(isoDate(localDateOf(at, this.timeZone)));
-    const period = receivePeriod(this.rule, at);
-    const cap = this.keys.outreachCap(period.id);
-    const earlier = earlierPeriods(this.rule, at).map((p) => this.keys.outreachCap(p));
+    const { day, period, earlier } = this.periods.of(at);
     const now = Math.floor(this.clock.now() / 1000);
     const out: number[] = [];
     const tokens = new TokenMemo();
     for (let i = 0; i < items.length; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
-      const keys = [...chunk.flatMap((item) => [this.keys.outreachOccasion(item.occasionKey), day, cap]), ...earlier];
-      const args = [
+      // The shared hashes first, then each occasion hash once; an item names its own by index.
+      const keys = [day, this.keys.outreachCap(period.id), ...earlier];
+      const occasionIndex = new Map<string, number>();
+      const args: (string | number)[] = [
         mode, now, Math.ceil(until / 1000), period.cap,
         OCCASION_TTL_S, DAY_TTL_S, Math.max(86_400, Math.ceil((period.end - this.clock.now()) / 1000) + 86_400), earlier.length,
-        ...chunk.flatMap((item) => [item.externalUserId, item.counts ? 1 : 0, item.owner === null ? '' : tokens.of(item.owner)]),
       ];
+      for (const item of chunk) {
+        let index = occasionIndex.get(item.occasionKey);
+        if (index === undefined) occasionIndex.set(item.occasionKey, index = keys.push(this.keys.outreachOccasion(item.occasionKey)));
+        args.push(item.externalUserId, item.counts ? 1 : 0, index, item.owner === null ? '' : tokens.of(item.owner));
+      }
       out.push(...await this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
     }
     return out;
+  }
+}
+
+/**
+ * The day hash, the cap period and the earlier periods' hashes of an instant, remembered
+ * for the last instant asked: a planning run asks with one `at` for every page, and the
+ * periods take Intl and 31 days of arithmetic to find.
+ */
+class PeriodMemo {
+  private last: { at: number; day: string; period: ReceivePeriod; earlier: string[] } | null = null;
+
+  constructor(private readonly keys: RedisKeys, private readonly timeZone: string, private readonly rule: GroupMsgRule) {}
+
+  of(at: number): { day: string; period: ReceivePeriod; earlier: string[] } {
+    if (this.last?.at !== at) {
+      this.last = {
+        at,
+        day: this.keys.outreachDay(isoDate(localDateOf(at, this.timeZone))),
+        period: receivePeriod(this.rule, at),
+        earlier: earlierPeriods(this.rule, at).map((p) => this.keys.outreachCap(p)),
+      };
+    }
+    return this.last;
   }
 }
 

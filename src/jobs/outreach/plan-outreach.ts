@@ -1,23 +1,24 @@
-import { createHash } from 'node:crypto';
 import type { DailySpan } from '../../domain/followups/policy.ts';
 import { byPriority, customerName, givesWay, inQuietHours, quietHoursEnd } from '../../domain/outreach/guards.ts';
-import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
+import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
 import { personalSkip } from '../../domain/outreach/personal-skip.ts';
 import type { LedgerItem, OutreachLedger, OutreachPasses } from '../../domain/outreach/ports.ts';
-import type { ContactReads, ContactRecord } from '../../domain/ports.ts';
+import type { ContactReads } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { jobIdOf, packRecipients, type NotifyItem, type OutreachNotifyJobData, type OutreachSendJobData } from './job.ts';
+import type { OutreachNotifyJobData, OutreachSendJobData } from './job.ts';
+import { isPersonal, notifyJobData, PlanGroups, sendJobData, type PlanGroup } from './plan-groups.ts';
+import { readAhead } from './read-ahead.ts';
 
-/** Recipients per add_msg_template call (WeCom's limit); a larger group becomes several sends. */
-export const MAX_RECIPIENTS = 10_000;
 /** Send and list jobs queued at once at the end of a run. */
 const QUEUE_PARALLEL = 32;
 /** Candidates a planner returns per page. */
 const PAGE = 500;
+/** Pages whose ledger claims may be pending while the next page is decided. */
+const CLAIMS_IN_FLIGHT = 2;
+/** Pages read ahead of the one being decided (a page's read is several round trips). */
+const PAGES_AHEAD = 3;
 /** How long a planned item belongs to its send job: past queue waits and retries. A run that never queued its sends frees them by then. */
 export const CLAIM_TTL_MS = 6 * 3_600_000;
-/** Kinds whose A customers are greeted by their rep personally (a list), not by 企业群发; follow-ups of A stay 群发. */
-const PERSONAL_KINDS: ReadonlySet<OutreachKind> = new Set(['birthday', 'holiday', 'aftersale']);
 
 export interface PlanOutreachDeps {
   /** Every kind's planner (any order; run by priority). */
@@ -61,18 +62,6 @@ export interface PlanStats {
   listed: number;
 }
 
-/** One send or list being filled: its job, what it holds, and its place among its key's chunks. */
-interface Group {
-  jobId: string;
-  personal: boolean;
-  items: { item: OutreachItem; record: ContactRecord }[];
-  /** Items given to it, claimed or being claimed. */
-  size: number;
-  chunk: number;
-}
-
-const hash8 = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 8);
-
 /**
  * One planning run. Each planner, highest kind first, pages through its day's candidates;
  * every item then passes the guards the same way whatever its kind: personalSkip (left,
@@ -91,23 +80,7 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
   if (inQuietHours(now, deps.quietHours, deps.timeZone)) return { ...stats, quietUntil: quietHoursEnd(now, deps.quietHours, deps.timeZone) };
 
   const planners = byPriority(deps.planners);
-  const groups = new Map<string, Group>();
-  const groupOf = (item: OutreachItem): Group => {
-    const personal = isPersonal(item);
-    const key = personal ? `${item.kind}\n${item.rep}\n${item.label}` : `${item.kind}\n${item.rep}\n${item.tier}\n${item.text}`;
-    let group = groups.get(key);
-    if (!group || group.size >= MAX_RECIPIENTS) {
-      const chunk = group ? group.chunk + 1 : 0;
-      const jobId = personal
-        ? jobIdOf('outreach-list', runId, item.kind, item.rep, hash8(item.label))
-        : jobIdOf('outreach', runId, item.kind, item.rep, item.tier, hash8(item.text), String(chunk));
-      if (group) groups.set(`${key}\n${chunk - 1}`, group);
-      group = { jobId, personal, items: [], size: 0, chunk };
-      groups.set(key, group);
-    }
-    group.size += 1;
-    return group;
-  };
+  const groups = new PlanGroups(runId);
 
   const completed: string[] = [];
   for (const planner of planners) {
@@ -119,66 +92,71 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       continue;
     }
     const skip = (reason: OutreachSkipReason, n = 1) => void (kind.skipped[reason] = (kind.skipped[reason] ?? 0) + n);
-    const seen = new Set<string>();
-    // The next page is read while this one is decided and claimed: the reads and the
-    // claims both wait on Redis, the deciding on this process, so they overlap.
-    let next: Promise<OutreachPlanPage> | null = planner.page(now, null, PAGE);
-    while (next !== null) {
-      const page: OutreachPlanPage = await next;
-      next = page.nextCursor === null ? null : planner.page(now, page.nextCursor, PAGE);
+    const seen = new SeenItems();
+    // Three stages overlap: the next pages are read and the previous page's claims are with
+    // the ledger while this page is decided. Reads and claims wait on Redis, deciding on
+    // this process; a million-customer day is as fast as the slower of the two.
+    const claims: Promise<void>[] = [];
+    for await (const page of readAhead((cursor) => planner.page(now, cursor, PAGE), PAGES_AHEAD)) {
       for (const [reason, n] of Object.entries(page.skipped)) skip(reason as OutreachSkipReason, n);
       // A page boundary that moved while we read can repeat an item: decide each once.
-      const items = page.items.filter((i) => !seen.has(`${i.externalUserId}\n${i.occasionKey}`));
-      for (const i of items) seen.add(`${i.externalUserId}\n${i.occasionKey}`);
+      const items = page.items.filter((i) => seen.first(i));
       const records = await Promise.all(items.map((i) => page.records?.get(i.externalUserId) ?? deps.store.get(i.externalUserId)));
-      const wanted: { group: Group; item: OutreachItem; record: ContactRecord }[] = [];
+      const wanted: { group: PlanGroup; item: OutreachItem; name: string | undefined }[] = [];
       items.forEach((item, k) => {
         const record = records[k];
         if (!record) return;
         const reason = personalSkip(record) ?? (givesWay(item.kind, record, planners, now) ? 'gave_way' : null);
         if (reason) return skip(reason);
         kind.due += 1;
-        wanted.push({ group: groupOf(item), item, record });
+        const group = groups.of(item);
+        // Only a list needs more of the record than the item (the name the rep knows): the
+        // records of a million-customer day are not kept until the sends are queued.
+        wanted.push({ group, item, name: group.personal ? customerName(record, item.rep) : undefined });
       });
+      if (wanted.length === 0) continue;
       // One ledger call for the page, each item owned by its send: with a thousand reps a
       // page's items go to hundreds of sends, and a call per send was most of the run.
-      const verdicts = wanted.length === 0 ? [] : await deps.ledger.claimEach(
+      const claim = deps.ledger.claimEach(
         wanted.map(({ group, item }) => ({ ...ledgerItem(item, !group.personal), owner: group.jobId })), now, now + CLAIM_TTL_MS,
-      );
-      wanted.forEach(({ group, item, record }, k) => {
+      ).then((verdicts) => wanted.forEach(({ group, item, name }, k) => {
         if (verdicts[k] === 'ok') {
-          group.items.push({ item, record });
+          groups.claimed(group, item, name);
           kind.claimed += 1;
         } else {
           skip(verdicts[k] as OutreachSkipReason);
-          group.size -= 1;
+          groups.refused(group);
         }
-      });
+      }));
+      // Observed now so a failure while an older claim is awaited is not "unhandled"; the
+      // promise itself is awaited below and throws there.
+      claim.catch(() => undefined);
+      claims.push(claim);
+      // Two pages' claims in flight at most: the ledger keeps pace, memory stays flat.
+      if (claims.length >= CLAIMS_IN_FLIGHT) await claims.shift();
     }
+    // Every claim settles (none left to fail unobserved) before the first error is thrown.
+    const settled = await Promise.allSettled(claims);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (pass !== null) completed.push(pass);
   }
 
   // Groups are independent (one job id each): queue QUEUE_PARALLEL at a time rather than one
   // round trip after another (a 国庆 campaign over 1,000 reps queues ~4,000 jobs).
-  const queueGroup = async (group: Group): Promise<void> => {
-    if (group.items.length === 0 || await deps.jobs.exists(group.jobId)) return;
-    const first = group.items[0]!.item;
-    const notBefore = Math.max(...group.items.map((w) => w.item.notBefore));
+  const queueGroup = async (group: PlanGroup): Promise<void> => {
+    if (await deps.jobs.exists(group.jobId)) return;
     if (group.personal) {
-      const items: NotifyItem[] = group.items.map(({ item, record }) => ({
-        externalUserId: item.externalUserId, occasionKey: item.occasionKey, tier: item.tier, text: item.text, name: customerName(record, item.rep),
-      }));
-      await deps.jobs.notify(group.jobId, { kind: first.kind, rep: first.rep, label: first.label, claimedAt: now, notBefore, items });
+      await deps.jobs.notify(group.jobId, notifyJobData(group, now));
       stats.lists += 1;
-      stats.listed += items.length;
+      stats.listed += group.listed.length;
     } else {
-      const packed = packRecipients(group.items.map((w) => w.item));
-      await deps.jobs.send(group.jobId, { ...packed, kind: first.kind, rep: first.rep, tier: first.tier, text: first.text, label: first.label, claimedAt: now, notBefore });
+      await deps.jobs.send(group.jobId, sendJobData(group, now));
       stats.sends += 1;
-      stats.recipients += packed.externalUserIds.length;
+      stats.recipients += group.ids.length;
     }
   };
-  const all = [...new Set(groups.values())];
+  const all = groups.filled();
   for (let i = 0; i < all.length; i += QUEUE_PARALLEL) await Promise.all(all.slice(i, i + QUEUE_PARALLEL).map(queueGroup));
   // Only now: a run that stops before its sends are queued must leave its passes to the next run.
   for (const pass of completed) await deps.passes!.markDone(pass);
@@ -190,12 +168,32 @@ export function ledgerItem(item: Pick<OutreachItem, 'externalUserId' | 'occasion
   return { externalUserId: item.externalUserId, occasionKey: item.occasionKey, counts };
 }
 
-/** Whether an item goes on its rep's A list (a greeting to an A customer) rather than into a 群发. */
-export function isPersonal(item: Pick<OutreachItem, 'kind' | 'tier'>): boolean {
-  return item.tier === 'A' && PERSONAL_KINDS.has(item.kind);
-}
-
 /** The ledger's read-only verdicts for whole items, as claiming would decide at `now` (the preview's guard check). */
 export function outreachGuardCheck(ledger: Pick<OutreachLedger, 'check'>): OutreachGuardCheck {
   return { check: (items, now) => ledger.check(items.map((i) => ledgerItem(i, !isPersonal(i))), now) };
+}
+
+/**
+ * The (customer, occasion) pairs a pass has decided: a page boundary that moved while the
+ * pass read (a contact changing tier segment) can repeat one. Keyed by the id strings the
+ * pages already hold, so a million-customer pass allocates no key of its own; a customer's
+ * second occasion in one pass (rare) is kept beside.
+ */
+class SeenItems {
+  private readonly occasionOf = new Map<string, string>();
+  private readonly more = new Set<string>();
+
+  /** Whether `item` is the first of its (customer, occasion) in the pass; remembers it. */
+  first(item: Pick<OutreachItem, 'externalUserId' | 'occasionKey'>): boolean {
+    const known = this.occasionOf.get(item.externalUserId);
+    if (known === undefined) {
+      this.occasionOf.set(item.externalUserId, item.occasionKey);
+      return true;
+    }
+    if (known === item.occasionKey) return false;
+    const key = `${item.externalUserId}\n${item.occasionKey}`;
+    if (this.more.has(key)) return false;
+    this.more.add(key);
+    return true;
+  }
 }

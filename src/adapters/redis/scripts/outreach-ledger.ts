@@ -8,8 +8,8 @@ export const OUTREACH_LEDGER_LUA = `
   of an item's at once.
 
   Input:
-    KEYS       per item, three: its occasion hash, the day hash, the cap period hash; then
-               the hashes of the ARGV[9] cap periods before it
+    KEYS[1]    the day hash, KEYS[2] the cap period hash, then (ARGV[8] of them) the hashes
+               of the cap periods before it, then the occasion hashes the items name
     ARGV[1]    mode: 'claim' | 'check' | 'hold' | 'sent' | 'release' | 'release-keep-day'
     ARGV[2]    now (seconds): a claim ending before it is free again
     ARGV[3]    until (seconds): when a claim made or held now ends
@@ -18,9 +18,10 @@ export const OUTREACH_LEDGER_LUA = `
     ARGV[8]    how many earlier cap periods to look at: a task still unconfirmed from one of
                them may be delivered in this one, so its place counts here too (WeCom
                counts when the rep confirms)
-    then per item: customer id, counts ('1': takes a cap place), owner token ('' for
-               check: nobody's marks are its own). Per item, so that one call claims a
-               whole planning page whose items go to many send jobs.
+    then per item, four: customer id, counts ('1': takes a cap place), its occasion hash
+               (an index into KEYS), owner token ('' for check: nobody's marks are its
+               own). Per item, so that one call claims a whole planning page whose items go
+               to many send jobs; the shared keys are named once, not per item.
 
   A mark is '<owner>' (sent: permanent) or '<owner>~<end, base 36>' (claimed). The cap
   field holds the customer's marks in the period, space-separated.
@@ -31,10 +32,13 @@ export const OUTREACH_LEDGER_LUA = `
 local mode = ARGV[1]
 local now, untilS, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local occTtl, dayTtl, capTtl, earlier = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local items = (#ARGV - 8) / 3
+local items = (#ARGV - 8) / 4
+local dayKey, capKey = KEYS[1], KEYS[2]
 local untilHex = string.lower(string.format('%x', untilS))
 -- The current item's owner and its claim mark (set per item in the loop below).
 local owner, claimed = '', ''
+-- Hashes changed by this call, and their TTL: one EXPIRE each at the end, not one per item.
+local touched = {}
 
 local function parse(v)
   if not v then return nil, false end
@@ -60,14 +64,14 @@ local function apply(key, field, v, ttl)
   local new = change(v)
   if new == false then return end
   if new == nil then redis.call('HDEL', key, field) else redis.call('HSET', key, field, new) end
-  redis.call('EXPIRE', key, ttl)
+  touched[key] = ttl
 end
 
 local out = {}
 for i = 1, items do
-  local occKey, dayKey, capKey = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local id, counts = ARGV[6 + 3 * i], ARGV[7 + 3 * i] == '1'
-  owner = ARGV[8 + 3 * i]
+  local id, counts = ARGV[5 + 4 * i], ARGV[6 + 4 * i] == '1'
+  local occKey = KEYS[tonumber(ARGV[7 + 4 * i])]
+  owner = ARGV[8 + 4 * i]
   claimed = owner .. '~' .. untilHex
   local occ = redis.call('HGET', occKey, id)
   local day = redis.call('HGET', dayKey, id)
@@ -82,7 +86,7 @@ for i = 1, items do
   local pending = 0
   if counts and (mode == 'claim' or mode == 'check') then
     for k = 1, earlier do
-      local old = redis.call('HGET', KEYS[3 * items + k], id)
+      local old = redis.call('HGET', KEYS[2 + k], id)
       if old then
         for e in string.gmatch(old, '%S+') do
           local o, live = parse(e)
@@ -109,9 +113,10 @@ for i = 1, items do
       if new == false then new = mine end
       if new then entries[#entries + 1] = new end
       if #entries == 0 then redis.call('HDEL', capKey, id) else redis.call('HSET', capKey, id, table.concat(entries, ' ')) end
-      redis.call('EXPIRE', capKey, capTtl)
+      touched[capKey] = capTtl
     end
   end
 end
+for key, ttl in pairs(touched) do redis.call('EXPIRE', key, ttl) end
 return out
 `;

@@ -99,6 +99,8 @@ export class HolidayPlanner implements OutreachPlanner {
   private readonly deps: HolidayPlannerDeps;
   /** Whether the local day has an enabled occasion (dueOn runs per candidate of lower kinds). */
   private readonly greetedToday: DayMemo<boolean>;
+  /** holidaysAround for the last `now` asked: a run asks with one `now` for each of its pages. */
+  private lastWindow: { now: number; occasions: HolidayOccasion[] } | null = null;
 
   constructor(deps: HolidayPlannerDeps) {
     this.deps = deps;
@@ -106,8 +108,8 @@ export class HolidayPlanner implements OutreachPlanner {
   }
 
   async page(now: number, cursor: string | null, limit: number): Promise<OutreachPlanPage> {
-    const { occasions, timeZone, contacts } = this.deps;
-    const window = holidaysAround(now, occasions, timeZone);
+    const { contacts } = this.deps;
+    const window = this.window(now);
     // Nobody can be due: do not read every contact to say so.
     if (!window.some((o) => o.enabled && o.notBefore <= now)) return { items: [], skipped: {}, nextCursor: null };
     const page = await contacts.list({ cursor, limit });
@@ -137,6 +139,11 @@ export class HolidayPlanner implements OutreachPlanner {
     const due = holidaysAround(now, occasions, timeZone).filter((o) => o.enabled && o.notBefore <= now);
     if (due.length === 0) return null;
     return `holiday:${isoDate(localDateOf(now, timeZone))}:${due.map((o) => o.occasionKey).join(',')}`;
+  }
+
+  private window(now: number): HolidayOccasion[] {
+    if (this.lastWindow?.now !== now) this.lastWindow = { now, occasions: holidaysAround(now, this.deps.occasions, this.deps.timeZone) };
+    return this.lastWindow.occasions;
   }
 
   dueOn(record: ContactRecord, now: number): boolean {
