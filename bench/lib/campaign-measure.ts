@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OutreachPlanner } from '../../src/domain/outreach/outreach.ts';
 import type { OutreachLedger } from '../../src/domain/outreach/ports.ts';
+import type { PlanOutreachDeps } from '../../src/jobs/outreach/plan-outreach.ts';
 import type { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import { pageIds } from '../../src/adapters/redis/contact-store/paging.ts';
 import { SEGMENTS } from '../../src/adapters/redis/contact-store/indexes.ts';
@@ -11,7 +12,8 @@ export interface PhaseTimes { [phase: string]: number }
 
 /** Wraps planners and ledger so each call adds its time to `times` (phase timing without a profiler). */
 /** What is left of a run's time (grouping, queuing the sends) is the run's total minus these. */
-export function timed<P extends { planners: readonly OutreachPlanner[]; ledger: Pick<OutreachLedger, 'claimEach'> }>(deps: P, times: PhaseTimes): P {
+/** `queue`: wall time from the run's first job call (the groups being queued) to the end of the last. */
+export function timed<P extends { planners: readonly OutreachPlanner[]; ledger: Pick<OutreachLedger, 'claimEach'>; jobs: PlanOutreachDeps['jobs'] }>(deps: P, times: PhaseTimes): P {
   const add = (phase: string, started: number) => void (times[phase] = (times[phase] ?? 0) + performance.now() - started);
   const planners = deps.planners.map((p): OutreachPlanner => {
     const wrapped = Object.create(p) as OutreachPlanner & { page: OutreachPlanner['page'] };
@@ -26,7 +28,13 @@ export function timed<P extends { planners: readonly OutreachPlanner[]; ledger: 
     const started = performance.now();
     try { return await deps.ledger.claimEach(...args); } finally { add('ledger.claimEach', started); }
   };
-  return { ...deps, planners, ledger };
+  let queueStarted: number | null = null;
+  const job = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    queueStarted ??= performance.now();
+    try { return await call(...args); } finally { times['queue'] = performance.now() - queueStarted; }
+  };
+  const jobs: PlanOutreachDeps['jobs'] = { exists: job(deps.jobs.exists), send: job(deps.jobs.send), notify: job(deps.jobs.notify) };
+  return { ...deps, planners, ledger, jobs };
 }
 
 /** Samples INFO used_memory every 100 ms until stopped; returns the peak. */

@@ -36,6 +36,8 @@ export class RedisOutreachLedger implements OutreachLedger {
   private readonly keys: RedisKeys;
   private readonly clock: Clock;
   private readonly periods: PeriodMemo;
+  /** Owner tokens of recent calls: a planning run's pages name the same few thousand sends. */
+  private readonly tokens = new TokenMemo();
 
   /** `timeZone`: the customers' day (FENJI_TIMEZONE); `rule`: the corp's receive rule (FENJI_GROUPMSG_RULE); `clock`: when claims end. */
   constructor({ redis, keys, timeZone, rule, clock }: { redis: Redis; keys: RedisKeys; timeZone: string; rule: GroupMsgRule; clock: Clock }) {
@@ -90,7 +92,7 @@ export class RedisOutreachLedger implements OutreachLedger {
     const { day, period, earlier } = this.periods.of(at);
     const now = Math.floor(this.clock.now() / 1000);
     const out: number[] = [];
-    const tokens = new TokenMemo();
+    const tokens = this.tokens;
     for (let i = 0; i < items.length; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
       // The shared hashes first, then each occasion hash once; an item names its own by index.
@@ -153,13 +155,21 @@ export function ownerToken(jobId: string): string {
   return createHash('sha1').update(jobId).digest('base64url').slice(0, 10);
 }
 
-/** ownerToken per distinct owner of one call (a page's items share a few hundred). */
+/**
+ * ownerToken per owner, remembered: a page's items share a few hundred owners and a run's
+ * pages the same few thousand. Forgets everything past MAX_TOKENS (a long-lived worker
+ * meets a new run's owners every quarter-hour).
+ */
 class TokenMemo {
+  private static readonly MAX_TOKENS = 50_000;
   private readonly tokens = new Map<string, string>();
 
   of(owner: string): string {
     let token = this.tokens.get(owner);
-    if (token === undefined) this.tokens.set(owner, token = ownerToken(owner));
+    if (token === undefined) {
+      if (this.tokens.size >= TokenMemo.MAX_TOKENS) this.tokens.clear();
+      this.tokens.set(owner, token = ownerToken(owner));
+    }
     return token;
   }
 }

@@ -88,18 +88,32 @@ export class PlanGroups {
   }
 }
 
-/** A send group's job data (claimedAt: the run's time). */
+/** Positions of the first of each (recipient, occasion) pair: a contact whose tier changed mid-pass can be given twice. */
+function firstOfEach(ids: readonly string[], occasions: readonly string[]): number[] {
+  const seen = new Set<string>();
+  const keep: number[] = [];
+  ids.forEach((id, k) => {
+    const key = `${id}\n${occasions[k]}`;
+    if (!seen.has(key)) keep.push(k);
+    seen.add(key);
+  });
+  return keep;
+}
+
+/** A send group's job data (claimedAt: the run's time), each recipient once. */
 export function sendJobData(group: PlanGroup, claimedAt: number): OutreachSendJobData {
   const { first } = group;
-  const occasions = [...new Set(group.occasions)];
-  const packed = occasions.length <= 1
-    ? { externalUserIds: group.ids, occasions }
-    : { externalUserIds: group.ids, occasions, occasionOf: group.occasions.map((o) => occasions.indexOf(o)) };
+  const keep = firstOfEach(group.ids, group.occasions);
+  const externalUserIds = keep.map((k) => group.ids[k]!);
+  const of = keep.map((k) => group.occasions[k]!);
+  const occasions = [...new Set(of)];
+  const packed = occasions.length <= 1 ? { externalUserIds, occasions } : { externalUserIds, occasions, occasionOf: of.map((o) => occasions.indexOf(o)) };
   return { ...packed, kind: first.kind, rep: first.rep, tier: first.tier, text: first.text, label: first.label, claimedAt, notBefore: group.notBefore };
 }
 
-/** A list group's job data. */
+/** A list group's job data, each customer and occasion once. */
 export function notifyJobData(group: PlanGroup, claimedAt: number): OutreachNotifyJobData {
-  const { first } = group;
-  return { kind: first.kind, rep: first.rep, label: first.label, claimedAt, notBefore: group.notBefore, items: group.listed };
+  const { first, listed } = group;
+  const items = firstOfEach(listed.map((i) => i.externalUserId), listed.map((i) => i.occasionKey)).map((k) => listed[k]!);
+  return { kind: first.kind, rep: first.rep, label: first.label, claimedAt, notBefore: group.notBefore, items };
 }

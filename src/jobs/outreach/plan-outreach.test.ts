@@ -86,3 +86,39 @@ describe('planOutreach: a planner\'s completed pass', () => {
     expect(passes.marked.size).toBe(0);
   });
 });
+
+describe('planOutreach: pages and claims overlapping', () => {
+  it('lists a contact that came up on two pages (its tier moved mid-pass) once in its send', async () => {
+    const scanning = scanningPlanner(null);
+    const inner: OutreachPlanner['page'] = scanning.page;
+    // Pages: wm1, wm2, wm2 again (re-read under its new tier segment), wm3.
+    const planner: OutreachPlanner = {
+      ...scanning,
+      page: async (now, cursor, limit) => {
+        if (cursor === 'again') return { ...(await inner(now, '1', limit)), nextCursor: '2' };
+        const page = await inner(now, cursor, limit);
+        return cursor === '1' ? { ...page, nextCursor: 'again' } : page;
+      },
+    };
+    const sent: string[][] = [];
+    await planOutreach(depsOf(planner, memoryPasses(), async (_id, data) => void sent.push(data.externalUserIds)), 'run-1');
+    expect(sent).toEqual([['wm1', 'wm2', 'wm3']]);
+  });
+
+  it('fails the run when a claim fails, after every claim in flight has settled', async () => {
+    const settled: number[] = [];
+    let calls = 0;
+    const deps = depsOf(scanningPlanner(null), memoryPasses(), async () => undefined);
+    deps.ledger = {
+      claimEach: async (items) => {
+        const call = ++calls;
+        await new Promise((r) => setTimeout(r, call === 1 ? 20 : 1));
+        settled.push(call);
+        if (call === 2) throw new Error('ledger script failed');
+        return items.map(() => 'ok' as const);
+      },
+    };
+    await expect(planOutreach(deps, 'run-1')).rejects.toThrow('ledger script failed');
+    expect(settled.sort()).toEqual([1, 2, 3]);
+  });
+});

@@ -1,9 +1,9 @@
 import type { DailySpan } from '../../domain/followups/policy.ts';
 import { byPriority, customerName, givesWay, inQuietHours, quietHoursEnd } from '../../domain/outreach/guards.ts';
-import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
+import type { OutreachGuardCheck, OutreachItem, OutreachKind, OutreachPlanPage, OutreachPlanner, OutreachSkipReason } from '../../domain/outreach/outreach.ts';
 import { personalSkip } from '../../domain/outreach/personal-skip.ts';
 import type { LedgerItem, OutreachLedger, OutreachPasses } from '../../domain/outreach/ports.ts';
-import type { ContactReads } from '../../domain/ports.ts';
+import type { ContactReads, ContactRecord } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { OutreachNotifyJobData, OutreachSendJobData } from './job.ts';
 import { isPersonal, notifyJobData, PlanGroups, sendJobData, type PlanGroup } from './plan-groups.ts';
@@ -91,19 +91,61 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
       kind.passDone = pass;
       continue;
     }
-    const skip = (reason: OutreachSkipReason, n = 1) => void (kind.skipped[reason] = (kind.skipped[reason] ?? 0) + n);
-    const seen = new SeenItems();
-    // Three stages overlap: the next pages are read and the previous page's claims are with
-    // the ledger while this page is decided. Reads and claims wait on Redis, deciding on
-    // this process; a million-customer day is as fast as the slower of the two.
-    const claims: Promise<void>[] = [];
+    await planPass({ deps, planner, planners, groups, kind, now });
+    if (pass !== null) completed.push(pass);
+  }
+
+  // Groups are independent (one job id each): queue QUEUE_PARALLEL at a time rather than one
+  // round trip after another (a 国庆 campaign over 1,000 reps queues ~4,000 jobs).
+  const queueGroup = async (group: PlanGroup): Promise<void> => {
+    if (await deps.jobs.exists(group.jobId)) return;
+    if (group.personal) {
+      const data = notifyJobData(group, now);
+      await deps.jobs.notify(group.jobId, data);
+      stats.lists += 1;
+      stats.listed += data.items.length;
+    } else {
+      const data = sendJobData(group, now);
+      await deps.jobs.send(group.jobId, data);
+      stats.sends += 1;
+      stats.recipients += data.externalUserIds.length;
+    }
+  };
+  const all = groups.filled();
+  for (let i = 0; i < all.length; i += QUEUE_PARALLEL) await Promise.all(all.slice(i, i + QUEUE_PARALLEL).map(queueGroup));
+  // Only now: a run that stops before its sends are queued must leave its passes to the next run.
+  for (const pass of completed) await deps.passes!.markDone(pass);
+  return stats;
+}
+
+interface PassContext {
+  deps: PlanOutreachDeps;
+  planner: OutreachPlanner;
+  /** All planners by priority (gave_way asks the higher ones). */
+  planners: readonly OutreachPlanner[];
+  groups: PlanGroups;
+  kind: KindStats;
+  now: number;
+}
+
+/**
+ * One planner's pass over its candidates. Three stages overlap: the next pages are read
+ * and the previous page's claims are with the ledger while this page is decided. Reads and
+ * claims wait on Redis, deciding on this process; a million-customer day takes as long as
+ * the slower of the two. Every claim in flight settles before the pass ends, failed or not.
+ */
+async function planPass({ deps, planner, planners, groups, kind, now }: PassContext): Promise<void> {
+  const skip = (reason: OutreachSkipReason, n = 1) => void (kind.skipped[reason] = (kind.skipped[reason] ?? 0) + n);
+  const claims: Promise<void>[] = [];
+  try {
     for await (const page of readAhead((cursor) => planner.page(now, cursor, PAGE), PAGES_AHEAD)) {
       for (const [reason, n] of Object.entries(page.skipped)) skip(reason as OutreachSkipReason, n);
-      // A page boundary that moved while we read can repeat an item: decide each once.
-      const items = page.items.filter((i) => seen.first(i));
-      const records = await Promise.all(items.map((i) => page.records?.get(i.externalUserId) ?? deps.store.get(i.externalUserId)));
+      // A contact whose tier changed while the pass read can come up twice (the pages follow
+      // the tier indexes): the ledger gives its second item to nobody else, and a group
+      // lists each recipient once (plan-groups.ts), so the pass keeps no set of every item.
+      const records = await recordsOf(page, deps.store);
       const wanted: { group: PlanGroup; item: OutreachItem; name: string | undefined }[] = [];
-      items.forEach((item, k) => {
+      page.items.forEach((item, k) => {
         const record = records[k];
         if (!record) return;
         const reason = personalSkip(record) ?? (givesWay(item.kind, record, planners, now) ? 'gave_way' : null);
@@ -128,39 +170,17 @@ export async function planOutreach(deps: PlanOutreachDeps, runId: string): Promi
           groups.refused(group);
         }
       }));
-      // Observed now so a failure while an older claim is awaited is not "unhandled"; the
-      // promise itself is awaited below and throws there.
+      // Observed now, so one failing while an older one is awaited is not "unhandled"; it
+      // is awaited itself below and throws there.
       claim.catch(() => undefined);
       claims.push(claim);
-      // Two pages' claims in flight at most: the ledger keeps pace, memory stays flat.
+      // A few pages' claims in flight at most: the ledger keeps pace, memory stays flat.
       if (claims.length >= CLAIMS_IN_FLIGHT) await claims.shift();
     }
-    // Every claim settles (none left to fail unobserved) before the first error is thrown.
-    const settled = await Promise.allSettled(claims);
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    if (pass !== null) completed.push(pass);
+  } finally {
+    await Promise.allSettled(claims);
   }
-
-  // Groups are independent (one job id each): queue QUEUE_PARALLEL at a time rather than one
-  // round trip after another (a 国庆 campaign over 1,000 reps queues ~4,000 jobs).
-  const queueGroup = async (group: PlanGroup): Promise<void> => {
-    if (await deps.jobs.exists(group.jobId)) return;
-    if (group.personal) {
-      await deps.jobs.notify(group.jobId, notifyJobData(group, now));
-      stats.lists += 1;
-      stats.listed += group.listed.length;
-    } else {
-      await deps.jobs.send(group.jobId, sendJobData(group, now));
-      stats.sends += 1;
-      stats.recipients += group.ids.length;
-    }
-  };
-  const all = groups.filled();
-  for (let i = 0; i < all.length; i += QUEUE_PARALLEL) await Promise.all(all.slice(i, i + QUEUE_PARALLEL).map(queueGroup));
-  // Only now: a run that stops before its sends are queued must leave its passes to the next run.
-  for (const pass of completed) await deps.passes!.markDone(pass);
-  return stats;
+  for (const claim of claims) await claim;
 }
 
 /** An item as the ledger sees it: 企业群发 counts against the receive cap, a rep's own chat does not. */
@@ -173,27 +193,11 @@ export function outreachGuardCheck(ledger: Pick<OutreachLedger, 'check'>): Outre
   return { check: (items, now) => ledger.check(items.map((i) => ledgerItem(i, !isPersonal(i))), now) };
 }
 
-/**
- * The (customer, occasion) pairs a pass has decided: a page boundary that moved while the
- * pass read (a contact changing tier segment) can repeat one. Keyed by the id strings the
- * pages already hold, so a million-customer pass allocates no key of its own; a customer's
- * second occasion in one pass (rare) is kept beside.
- */
-class SeenItems {
-  private readonly occasionOf = new Map<string, string>();
-  private readonly more = new Set<string>();
-
-  /** Whether `item` is the first of its (customer, occasion) in the pass; remembers it. */
-  first(item: Pick<OutreachItem, 'externalUserId' | 'occasionKey'>): boolean {
-    const known = this.occasionOf.get(item.externalUserId);
-    if (known === undefined) {
-      this.occasionOf.set(item.externalUserId, item.occasionKey);
-      return true;
-    }
-    if (known === item.occasionKey) return false;
-    const key = `${item.externalUserId}\n${item.occasionKey}`;
-    if (this.more.has(key)) return false;
-    this.more.add(key);
-    return true;
-  }
+/** The records of a page's items, by position: the planner's own, the others read (null when gone). */
+async function recordsOf(page: OutreachPlanPage, store: PlanOutreachDeps['store']): Promise<(ContactRecord | null)[]> {
+  const records = page.items.map((i) => page.records?.get(i.externalUserId) ?? null);
+  const missing = page.items.flatMap((item, k) => (records[k] === null ? [k] : []));
+  const read = await Promise.all(missing.map((k) => store.get(page.items[k]!.externalUserId)));
+  missing.forEach((k, n) => void (records[k] = read[n] ?? null));
+  return records;
 }
