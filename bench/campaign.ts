@@ -84,12 +84,13 @@ async function run(o: Options): Promise<number> {
   const planOnce = async (label: string, runId: string) => {
     const times: PhaseTimes = {};
     const deps = timed({ ...container.outreach, jobs, quietHours: container.outreach.policy.quietHours }, times);
-    const [redisCpu0, cpu0, t0] = [await redisCpuSeconds(redis), processCpuSeconds(), performance.now()];
+    const [redisCpu0, cpu0, elu0, t0] = [await redisCpuSeconds(redis), processCpuSeconds(), performance.eventLoopUtilization(), performance.now()];
     const stats = await planOutreach(deps, runId);
     const seconds = (performance.now() - t0) / 1000;
-    const cpu = { fenji: processCpuSeconds() - cpu0, redis: (await redisCpuSeconds(redis)) - redisCpu0 };
+    const elu = performance.eventLoopUtilization(elu0);
+    const cpu = { fenji: processCpuSeconds() - cpu0, redis: (await redisCpuSeconds(redis)) - redisCpu0, eventLoopIdle: elu.idle / 1000 };
     console.log(`  ${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s  sends ${stats.sends} (${stats.recipients.toLocaleString('en')} recipients), A lists ${stats.lists} (${stats.listed.toLocaleString('en')})`);
-    console.log(`    CPU: this process ${cpu.fenji.toFixed(1)} s, redis-server ${cpu.redis.toFixed(1)} s`);
+    console.log(`    CPU: this process ${cpu.fenji.toFixed(1)} s (its event loop idle, waiting on Redis, ${cpu.eventLoopIdle.toFixed(1)} s), redis-server ${cpu.redis.toFixed(1)} s`);
     console.log(`    phases (ms): ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v)])))}`);
     console.log(`    kinds: ${JSON.stringify(stats.kinds)}`);
     return { seconds, stats, times, cpu };

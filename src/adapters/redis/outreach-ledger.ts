@@ -13,7 +13,12 @@ declare module 'ioredis' {
   }
 }
 
-/** Items per script call (three keys each): a few ms of Redis time at most. */
+/**
+ * Items per script call: a few ms of Redis time at most. A larger batch is several calls
+ * sent together; Redis runs them in order, so a later chunk sees the marks of an earlier
+ * one. Each call is atomic, a batch is not: a failed call does not stop those after it,
+ * which is safe as every mode may be repeated, and the caller's retry repeats it.
+ */
 const CHUNK = 500;
 /** A send's outcome is kept this long: well past any retry of its job. */
 const OUTCOME_TTL_MS = 7 * 86_400_000;
@@ -91,7 +96,7 @@ export class RedisOutreachLedger implements OutreachLedger {
   private async run(mode: string, items: readonly (LedgerItem & { owner: string | null })[], at: number, until: number): Promise<number[]> {
     const { day, period, earlier } = this.periods.of(at);
     const now = Math.floor(this.clock.now() / 1000);
-    const out: number[] = [];
+    const calls: Promise<number[]>[] = [];
     const tokens = this.tokens;
     for (let i = 0; i < items.length; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
@@ -107,9 +112,9 @@ export class RedisOutreachLedger implements OutreachLedger {
         if (index === undefined) occasionIndex.set(item.occasionKey, index = keys.push(this.keys.outreachOccasion(item.occasionKey)));
         args.push(item.externalUserId, item.counts ? 1 : 0, index, item.owner === null ? '' : tokens.of(item.owner));
       }
-      out.push(...await this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
+      calls.push(this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
     }
-    return out;
+    return (await Promise.all(calls)).flat();
   }
 }
 

@@ -12,7 +12,7 @@ import { readAhead } from './read-ahead.ts';
 /** Send and list jobs queued at once at the end of a run. */
 const QUEUE_PARALLEL = 32;
 /** Candidates a planner returns per page. */
-const PAGE = 500;
+const PAGE = 2000;
 /** Pages whose ledger claims may be pending while the next page is decided. */
 const CLAIMS_IN_FLIGHT = 2;
 /** Pages read ahead of the one being decided (a page's read is several round trips). */

@@ -1,9 +1,13 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { OutreachPlanPage } from '../../domain/outreach/outreach.ts';
 
 /**
  * A planner's pages in order, up to `depth` of them read ahead of the one the caller is on:
  * each read starts the moment the page before it arrives (its cursor), not when the caller
  * gets to it, so the round trips of a page's read overlap the caller's work on earlier ones.
+ * Before each page it hands the event loop a turn: replies that arrived while the caller
+ * was busy start their next round trips then; a page already in hand would otherwise be
+ * taken without Node ever reading the socket, and Redis would wait on the caller.
  */
 export async function* readAhead(read: (cursor: string | null) => Promise<OutreachPlanPage>, depth: number): AsyncGenerator<OutreachPlanPage> {
   const queue: Promise<OutreachPlanPage | null>[] = [];
@@ -19,6 +23,7 @@ export async function* readAhead(read: (cursor: string | null) => Promise<Outrea
   };
   fill();
   for (;;) {
+    await nextTurn();
     const page = await queue.shift()!;
     if (page === null) return;
     fill();
