@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisCustomerFinder } from '../src/adapters/redis/customer-finder.ts';
 import { RedisKeys } from '../src/adapters/redis/keys.ts';
 import { loadPolicies } from '../src/config/load-tier-policy.ts';
 import { isoDate, receivePeriod } from '../src/domain/outreach/receive-rule.ts';
@@ -103,6 +104,10 @@ async function run(o: Options): Promise<number> {
   const backfilled = await container.outreach.prepare?.();
   const backfillS = (performance.now() - backfillStarted) / 1000;
   console.log(`  one-time index backfill (not a campaign cost) ${backfillS.toFixed(1)} s (${backfilled ?? 0} contacts indexed)`);
+  // The bot's name index is backfilled when workers start; done here, it does not run during the send phase.
+  const namesStarted = performance.now();
+  const named = await new RedisCustomerFinder({ redis, keys, store: container.store }).backfillOnce();
+  console.log(`  one-time name index backfill (the bot's; not a campaign cost) ${((performance.now() - namesStarted) / 1000).toFixed(1)} s (${named} contacts)`);
 
   offset = CAMPAIGN_AT - Date.now();
   const memoryBefore = await usedMemory(redis);
@@ -160,6 +165,7 @@ async function sendPhase({ container, sandbox }: Awaited<ReturnType<typeof start
   const queue = container.queues.outreachSends;
   const sends = (await queue.getJobCounts('waiting', 'prioritized', 'delayed')) as Record<string, number>;
   console.log(`  send phase: ${Object.values(sends).reduce((a, b) => a + b, 0)} outreach.send jobs queued; workers start`);
+  const [cpu0, elu0] = [processCpuSeconds(), performance.eventLoopUtilization()];
   container.startWorkers();
   const t0 = performance.now();
   for (;;) {
@@ -168,6 +174,8 @@ async function sendPhase({ container, sandbox }: Awaited<ReturnType<typeof start
     if (performance.now() - t0 > 15 * 60_000) throw new Error(`send phase still running after 15 min: ${JSON.stringify(c)}`);
     await sleep(250);
   }
+  const elu = performance.eventLoopUtilization(elu0);
+  console.log(`  send phase: this process's CPU ${(processCpuSeconds() - cpu0).toFixed(1)} s in ${((performance.now() - t0) / 1000).toFixed(1)} s (event loop busy ${(elu.utilization * 100).toFixed(0)} %)`);
   const calls = sandbox.calls.list((c) => c.path.endsWith(ADD_MSG_TEMPLATE));
   const ats = calls.map((c) => c.at).sort((a, b) => a - b);
   const spanMs = Math.max(1, ats.at(-1)! - ats[0]!);

@@ -53,3 +53,28 @@ describe('RedisOutreachLedger.claimEach: one call, an owner per item', () => {
     expect(await ledger.claim([{ externalUserId: 'wm2', occasionKey: 'holiday:nationalDay:2026', counts: false }], 'send-a', NOW, until)).toEqual(['already_sent']);
   });
 });
+
+describe('RedisOutreachLedger: items travel as one JSON argument', () => {
+  it('keeps any customer id byte for byte (Han characters, quotes, backslashes, tabs, newlines)', async () => {
+    const keys = keysOf();
+    const ledger = new RedisOutreachLedger({ redis, keys, timeZone: 'Asia/Shanghai', rule: 'month', clock });
+    const ids = ['wm张三', 'wm"quoted"', 'wm\\back', 'wm\ttab', 'wm\nline', 'wm😀'];
+    const items = ids.map((externalUserId) => ({ externalUserId, occasionKey: 'holiday:springFestival:2027', counts: true }));
+    expect(await ledger.claim(items, 'send-a', NOW, NOW + 3_600_000)).toEqual(ids.map(() => 'ok'));
+    // Stored under the very id (a hash field written by the client would be the same bytes).
+    expect(Object.keys(await redis.hgetall(keys.outreachOccasion('holiday:springFestival:2027'))).sort()).toEqual([...ids].sort());
+    expect(await ledger.check(items, NOW)).toEqual(ids.map(() => 'already_sent'));
+  });
+
+  it('claims a batch larger than one script call (chunks sent together, run in order)', async () => {
+    const keys = keysOf();
+    const ledger = new RedisOutreachLedger({ redis, keys, timeZone: 'Asia/Shanghai', rule: 'day', clock });
+    // 1,200 items: three calls; the last item repeats the first customer for another owner,
+    // so it must see the first call's mark.
+    const items = Array.from({ length: 1199 }, (_, k) => ({ externalUserId: `wm${k}`, occasionKey: 'holiday:qingming:2027', counts: true, owner: 'send-a' }));
+    items.push({ externalUserId: 'wm0', occasionKey: 'holiday:other:2027', counts: true, owner: 'send-b' });
+    const verdicts = await ledger.claimEach(items, NOW, NOW + 3_600_000);
+    expect(verdicts.slice(0, 1199).every((v) => v === 'ok')).toBe(true);
+    expect(verdicts[1199]).toBe('day_taken');
+  });
+});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { settleTiers } from '../../src/domain/contacts/settle-tiers.ts';
 import { DAY_MS } from '../../src/domain/tiers/policy.ts';
-import { OUTREACH_PLAN_JOB_NAME } from '../../src/jobs/outreach/job.ts';
+import { OUTREACH_PLAN_JOB_NAME, OUTREACH_SEND_CONCURRENCY } from '../../src/jobs/outreach/job.ts';
 import { welcomeJobId, type WelcomeJobData } from '../../src/jobs/welcome/job.ts';
 import type { WelcomeOutcome } from '../../src/observability/metrics.ts';
 import { fakeClock, startInProcessFenji, type InProcessFenji } from '../helpers/in-process-fenji.ts';
@@ -11,7 +11,8 @@ import { waitFor, waitForJob } from '../helpers/wait-for.ts';
 const T0 = Date.UTC(2026, 0, 5, 2);
 /** A week later, 10:30, inside the follow-up send window: every C customer added on T0 is due. */
 const CAMPAIGN_AT = T0 + 7 * DAY_MS + 30 * 60_000;
-const REPS = 30;
+/** Three times the sends in flight: most of the campaign waits on its queue. */
+const REPS = 3 * OUTREACH_SEND_CONCURRENCY;
 const TEMPLATE_PATH = 'externalcontact/add_msg_template';
 
 let fenji: InProcessFenji;

@@ -103,15 +103,17 @@ export class RedisOutreachLedger implements OutreachLedger {
       // The shared hashes first, then each occasion hash once; an item names its own by index.
       const keys = [day, this.keys.outreachCap(period.id), ...earlier];
       const occasionIndex = new Map<string, number>();
-      const args: (string | number)[] = [
-        mode, now, Math.ceil(until / 1000), period.cap,
-        OCCASION_TTL_S, DAY_TTL_S, Math.max(86_400, Math.ceil((period.end - this.clock.now()) / 1000) + 86_400), earlier.length,
-      ];
+      const flat: (string | number)[] = [];
       for (const item of chunk) {
         let index = occasionIndex.get(item.occasionKey);
         if (index === undefined) occasionIndex.set(item.occasionKey, index = keys.push(this.keys.outreachOccasion(item.occasionKey)));
-        args.push(item.externalUserId, item.counts ? 1 : 0, index, item.owner === null ? '' : tokens.of(item.owner));
+        flat.push(item.externalUserId, item.counts ? 1 : 0, index, item.owner === null ? '' : tokens.of(item.owner));
       }
+      const args = [
+        mode, now, Math.ceil(until / 1000), period.cap,
+        OCCASION_TTL_S, DAY_TTL_S, Math.max(86_400, Math.ceil((period.end - this.clock.now()) / 1000) + 86_400), earlier.length,
+        JSON.stringify(flat),
+      ];
       calls.push(this.redis.fenjiOutreachLedger(keys.length, ...keys, ...args));
     }
     return (await Promise.all(calls)).flat();

@@ -71,7 +71,7 @@ function setup(answer: (req: AddMsgTemplateRequest) => Promise<AddMsgTemplateRes
   const requests: AddMsgTemplateRequest[] = [];
   const recorded: Interaction[] = [];
   const results: { jobId: string; data: OutreachResultJobData; delayMs: number }[] = [];
-  const store = { get: async (id: string) => record(id) };
+  const store = { get: async (id: string) => record(id), getMany: async (ids: string[]) => ids.map((id) => record(id)) };
   const deps: SendOutreachDeps = {
     store,
     planners: [new FollowUpPlanner({ store, index: { backfillOnce: async () => 0, candidates: async () => [] }, policy, timeZone: 'Asia/Shanghai' })],

@@ -5,6 +5,7 @@ import type { Interaction } from '../../domain/contacts/contact.ts';
 import { recordInteractions, type RecordInteractionsDeps } from '../../domain/contacts/record-interactions.ts';
 import type { FollowUpPolicy } from '../../domain/followups/policy.ts';
 import type { OutreachPlanner } from '../../domain/outreach/outreach.ts';
+import type { RecordsById } from '../../domain/outreach/planners/ports.ts';
 import type { DryRunRecorder, OutreachLedger, OutreachPasses } from '../../domain/outreach/ports.ts';
 import type { ContactReads } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -28,7 +29,8 @@ export interface OutreachJobDeps {
   planners: readonly OutreachPlanner[];
   /** Runs before each planning run (the follow-up index's one-time backfill). */
   prepare?: () => Promise<number>;
-  store: Pick<ContactReads, 'get'>;
+  /** One record (planning) and many at once (the re-check before a send). */
+  store: Pick<ContactReads, 'get'> & RecordsById;
   ledger: OutreachLedger;
   /** Planning passes completed (the holiday scan of a day), kept beside the ledger. */
   passes?: OutreachPasses;

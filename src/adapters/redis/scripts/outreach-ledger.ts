@@ -18,10 +18,12 @@ export const OUTREACH_LEDGER_LUA = `
     ARGV[8]    how many earlier cap periods to look at: a task still unconfirmed from one of
                them may be delivered in this one, so its place counts here too (WeCom
                counts when the rep confirms)
-    then per item, four: customer id, counts ('1': takes a cap place), its occasion hash
-               (an index into KEYS), owner token ('' for check: nobody's marks are its
-               own). Per item, so that one call claims a whole planning page whose items go
-               to many send jobs; the shared keys are named once, not per item.
+    ARGV[9]    the items, a JSON array of four values each: customer id, counts (1: takes a
+               cap place), its occasion hash (an index into KEYS), owner token ('' for
+               check: nobody's marks are its own). Per item, so that one call claims a
+               whole planning page whose items go to many send jobs; the shared keys are
+               named once, not per item; one JSON argument, as a thousand separate ones
+               cost the client more than the script.
 
   A mark is '<owner>' (sent: permanent) or '<owner>~<end, base 36>' (claimed). The cap
   field holds the customer's marks in the period, space-separated.
@@ -32,7 +34,8 @@ export const OUTREACH_LEDGER_LUA = `
 local mode = ARGV[1]
 local now, untilS, cap = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local occTtl, dayTtl, capTtl, earlier = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local items = (#ARGV - 8) / 4
+local flat = cjson.decode(ARGV[9])
+local items = #flat / 4
 local dayKey, capKey = KEYS[1], KEYS[2]
 local untilHex = string.lower(string.format('%x', untilS))
 -- The current item's owner and its claim mark (set per item in the loop below).
@@ -69,9 +72,9 @@ end
 
 local out = {}
 for i = 1, items do
-  local id, counts = ARGV[5 + 4 * i], ARGV[6 + 4 * i] == '1'
-  local occKey = KEYS[tonumber(ARGV[7 + 4 * i])]
-  owner = ARGV[8 + 4 * i]
+  local id, counts = flat[4 * i - 3], flat[4 * i - 2] == 1
+  local occKey = KEYS[flat[4 * i - 1]]
+  owner = flat[4 * i]
   claimed = owner .. '~' .. untilHex
   local occ = redis.call('HGET', occKey, id)
   local day = redis.call('HGET', dayKey, id)
