@@ -7,7 +7,7 @@ import type { RedisKeys } from '../../src/adapters/redis/keys.ts';
 import type { Contact } from '../../src/domain/contacts/contact.ts';
 import { decideTier } from '../../src/domain/tiers/reevaluate-tier.ts';
 import type { Tier, TierPolicy } from '../../src/domain/tiers/policy.ts';
-import type { Sandbox } from '../../src/sandbox/server.ts';
+import type { SandboxProcess } from './sandbox-process.ts';
 import { syntheticContact, type SeedShape } from './tiers-seed.ts';
 
 /**
@@ -31,7 +31,7 @@ export async function seedCampaignBatch(
   shape: SeedShape & { reps: number },
   from: number,
   to: number,
-  sandbox?: Sandbox,
+  sandbox?: Pick<SandboxProcess, 'seed'>,
 ): Promise<Partial<Record<Tier | 'none', number>>> {
   const commits: Commit[] = [];
   const tiers: Partial<Record<Tier | 'none', number>> = {};
@@ -56,6 +56,6 @@ export async function seedCampaignBatch(
   const results = await runCommits(redis, commits);
   const failed = results.findIndex((r) => r !== 'ok');
   if (failed >= 0) throw new Error(`seeding ${commits[failed]!.key} failed: ${results[failed]}`);
-  sandbox?.state.seed({ contacts: sandboxContacts });
+  await sandbox?.seed({ contacts: sandboxContacts });
   return tiers;
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { createApp } from '../../src/http/app.ts';
@@ -33,24 +33,9 @@ export async function startBenchFenji(opts: {
   /** false: the caller starts them (container.startWorkers()) when its phase begins. */
   workers?: boolean;
 }): Promise<BenchFenji> {
-  const log = pino({ level: process.env['BENCH_LOG'] ?? 'silent' });
   const sandbox = await startSandbox({ clock: opts.clock, latencyMs: { '*': opts.apiLatencyMs }, maxRecordedCalls: 1_000_000 });
   onCleanup('sandbox', () => sandbox.close());
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fenji-bench-welcome-'));
-  onCleanup('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
-  const config = loadConfig({
-    REDIS_URL: opts.redisUrl,
-    REDIS_KEY_PREFIX: 'fenji',
-    REDIS_AUTOSTART: 'never',
-    DATA_DIR: dataDir,
-    WECOM_API_BASE: sandbox.url,
-    FENJI_TIERS_FILE: path.resolve(import.meta.dirname, '../../config/tiers.jsonc'),
-    ...opts.env,
-  });
-  const container = createContainer(config, log, opts.clock);
-  onCleanup('fenji', () => container.close());
-  if (opts.workers !== false) container.startWorkers();
-  await Promise.all(Object.values(container.queues).map((q) => q.waitUntilReady()));
+  const { container, config, log } = await startBenchContainer({ ...opts, apiBase: sandbox.url });
   const app = createApp({
     log,
     callback: {
@@ -68,4 +53,34 @@ export async function startBenchFenji(opts: {
   }));
   sandbox.setCallbackUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/wecom/callback`);
   return { container, sandbox };
+}
+
+/**
+ * Fenji's container (queues, jobs, Redis adapters) on the bench's Redis, calling WeCom at
+ * `apiBase`, with no HTTP server: for a bench that drives jobs and needs no callbacks.
+ */
+export async function startBenchContainer(opts: {
+  redisUrl: string;
+  clock: Clock;
+  apiBase: string;
+  env?: Record<string, string>;
+  workers?: boolean;
+}): Promise<{ container: Container; config: ReturnType<typeof loadConfig>; log: Logger }> {
+  const log = pino({ level: process.env['BENCH_LOG'] ?? 'silent' });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fenji-bench-'));
+  onCleanup('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+  const config = loadConfig({
+    REDIS_URL: opts.redisUrl,
+    REDIS_KEY_PREFIX: 'fenji',
+    REDIS_AUTOSTART: 'never',
+    DATA_DIR: dataDir,
+    WECOM_API_BASE: opts.apiBase,
+    FENJI_TIERS_FILE: path.resolve(import.meta.dirname, '../../config/tiers.jsonc'),
+    ...opts.env,
+  });
+  const container = createContainer(config, log, opts.clock);
+  onCleanup('fenji', () => container.close());
+  if (opts.workers !== false) container.startWorkers();
+  await Promise.all(Object.values(container.queues).map((q) => q.waitUntilReady()));
+  return { container, config, log };
 }
