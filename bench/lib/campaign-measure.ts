@@ -57,16 +57,18 @@ export function memorySampler(redis: Redis): () => Promise<number> {
 
 /**
  * The floor: every stored contact read once, the way the holiday planner pages (the tier
- * indexes by ZRANGEBYLEX, then one MGET per page of `pageSize`), without decoding,
- * deciding or claiming anything. Seconds.
+ * indexes by ZRANGEBYLEX, `pageSize` ids a page, read as MGETs of `chunk` sent together),
+ * without decoding, deciding or claiming anything. Seconds.
  */
-export async function rawPass(redis: Redis, keys: RedisKeys, pageSize: number): Promise<{ seconds: number; records: number }> {
+export async function rawPass(redis: Redis, keys: RedisKeys, pageSize: number, chunk: number): Promise<{ seconds: number; records: number }> {
   const started = performance.now();
   let from = null as Parameters<typeof pageIds>[2]['from'];
   let records = 0;
   do {
     const page = await pageIds(redis, keys, { segments: SEGMENTS, from, limit: pageSize });
-    if (page.ids.length > 0) records += (await redis.mgetBuffer(page.ids.map((id) => keys.contact(id)))).length;
+    const reads: Promise<Buffer[]>[] = [];
+    for (let i = 0; i < page.ids.length; i += chunk) reads.push(redis.mgetBuffer(page.ids.slice(i, i + chunk).map((id) => keys.contact(id))) as Promise<Buffer[]>);
+    for (const got of await Promise.all(reads)) records += got.length;
     from = page.next;
   } while (from !== null);
   return { seconds: (performance.now() - started) / 1000, records };
@@ -77,6 +79,19 @@ export async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
   return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/** INFO commandstats: microseconds spent per command (scripts under their sha's "evalsha"/"fcall" and per-command lines). */
+export async function redisCommandUsec(redis: Redis): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) out.set(m[1]!, Number(m[3]));
+  return out;
+}
+
+/** The commands that took the most Redis time between two commandstats readings, "cmd 1.2 s". */
+export function topCommands(before: Map<string, number>, after: Map<string, number>, n: number): string {
+  return [...after].map(([cmd, usec]) => [cmd, usec - (before.get(cmd) ?? 0)] as const)
+    .sort((a, b) => b[1] - a[1]).slice(0, n).map(([cmd, usec]) => `${cmd} ${(usec / 1e6).toFixed(1)} s`).join(', ');
 }
 
 /** This process's CPU seconds so far (user + sys). */

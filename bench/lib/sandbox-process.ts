@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RecordedCall } from '../../src/sandbox/recorder.ts';
@@ -13,6 +14,8 @@ export interface SandboxProcess {
   setLimit(apiPath: string, limit: number, per: 'minute' | 'second'): Promise<void>;
   /** The recorded calls to one API path. */
   calls(apiPath: string): Promise<Pick<RecordedCall, 'at' | 'errcode'>[]>;
+  /** The sandbox process's CPU seconds so far (user + sys, from /proc; 0 where there is none). */
+  cpuSeconds(): number;
 }
 
 /**
@@ -52,5 +55,28 @@ export async function startSandboxProcess(opts: { latencyMs: number; cpu?: numbe
     seed: async (input) => void await control('POST', '/seed', input),
     setLimit: async (apiPath, limit, per) => void await control('POST', '/limits', { path: apiPath, limit, per }),
     calls: async (apiPath) => ((await control('GET', `/calls?path=${encodeURIComponent(apiPath)}`)) as { calls: RecordedCall[] }).calls,
+    cpuSeconds: () => procCpuSeconds(sandboxPid(proc.pid)),
   };
+}
+
+/** The node process under `taskset` (its child) or the spawned one itself. */
+function sandboxPid(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children === '' ? pid : Number(children.split(/\s+/)[0]);
+  } catch {
+    return pid;
+  }
+}
+
+function procCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields 14 and 15 (utime, stime) after the parenthesised command name, in clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }

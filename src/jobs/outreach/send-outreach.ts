@@ -116,14 +116,14 @@ async function finish(deps: SendOutreachDeps, jobId: string, data: OutreachSendJ
   const occasionOf = new Map(unpackRecipients(data).map((r) => [r.externalUserId, r.occasionKey]));
   const items = (ids: readonly string[]) => ids.map((id) => ledgerItem({ externalUserId: id, occasionKey: occasionOf.get(id)! }, true));
   const now = deps.clock.now();
-  await deps.ledger.hold(items(outcome.recipients), jobId, data.claimedAt, now + RECORDING_HOLD_MS);
   const failList = new Set(outcome.state === 'created' ? outcome.failList : []);
   const reached = outcome.recipients.filter((id) => !failList.has(id));
   const msgid = outcome.state === 'created' ? outcome.msgid : null;
   let pushed = 0;
   let awaiting = 0;
   if (msgid !== null) {
-    // Created: the marks stay claimed until the read-back settles each recipient (or gives up).
+    // Created: the marks stay claimed until the read-back settles each recipient (or gives
+    // up), days past any retry of this job; one ledger call, the first thing done.
     await deps.ledger.hold(items(reached), jobId, data.claimedAt, pendingUntil(outcome.at, deps.policy));
     const checkAt = outcome.at + FIRST_CHECK_MS;
     const packed = packRecipients(reached.map((id) => ({ externalUserId: id, occasionKey: occasionOf.get(id)! })));
@@ -135,7 +135,9 @@ async function finish(deps: SendOutreachDeps, jobId: string, data: OutreachSendJ
     awaiting = reached.length;
   } else {
     // Unknown outcome (no answer, or a crash mid-call): there is no msgid to read back, so
-    // we cannot learn whether anyone got it. Counted as sent at creation.
+    // we cannot learn whether anyone got it. Counted as sent at creation; the marks outlast
+    // any retry of this job while the pushes are recorded.
+    await deps.ledger.hold(items(outcome.recipients), jobId, data.claimedAt, now + RECORDING_HOLD_MS);
     const interactions: Interaction[] = reached.map((id) => ({
       id: `push:unknown-${jobId}:${id}`, externalUserId: id, direction: 'outbound', channel: pushChannel(occasionOf.get(id)!), at: outcome.at, userId: data.rep,
     }));
