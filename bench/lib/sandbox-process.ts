@@ -19,14 +19,12 @@ export interface SandboxProcess {
 }
 
 /**
- * Starts bench/lib/sandbox-child.ts (under `taskset -c cpu` when given), with `latencyMs` on
- * every WeCom call; registered for cleanup.
+ * Starts bench/lib/sandbox-child.ts with `latencyMs` on every WeCom call, on whichever CPU
+ * the system gives it; registered for cleanup.
  */
-export async function startSandboxProcess(opts: { latencyMs: number; cpu?: number }): Promise<SandboxProcess> {
+export async function startSandboxProcess(opts: { latencyMs: number }): Promise<SandboxProcess> {
   const child = path.resolve(import.meta.dirname, 'sandbox-child.ts');
-  const node = [process.execPath, '--max-semi-space-size=32', '--import', 'tsx', child];
-  const [command, args] = opts.cpu === undefined ? [node[0]!, node.slice(1)] : ['taskset', ['-c', String(opts.cpu), ...node]];
-  const proc = spawn(command, args, {
+  const proc = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', child], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, BENCH_SANDBOX_LATENCY_MS: String(opts.latencyMs) },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -55,19 +53,8 @@ export async function startSandboxProcess(opts: { latencyMs: number; cpu?: numbe
     seed: async (input) => void await control('POST', '/seed', input),
     setLimit: async (apiPath, limit, per) => void await control('POST', '/limits', { path: apiPath, limit, per }),
     calls: async (apiPath) => ((await control('GET', `/calls?path=${encodeURIComponent(apiPath)}`)) as { calls: RecordedCall[] }).calls,
-    cpuSeconds: () => procCpuSeconds(sandboxPid(proc.pid)),
+    cpuSeconds: () => procCpuSeconds(proc.pid),
   };
-}
-
-/** The node process under `taskset` (its child) or the spawned one itself. */
-function sandboxPid(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return children === '' ? pid : Number(children.split(/\s+/)[0]);
-  } catch {
-    return pid;
-  }
 }
 
 function procCpuSeconds(pid: number | undefined): number {

@@ -219,11 +219,7 @@ export class RedisContactStore implements ContactStore {
     // A large page is read as MGETs of MGET_CHUNK sent together: Redis answers the first
     // while the others wait their turn, and each is decoded as it arrives.
     const chunks: Promise<ContactRecord[]>[] = [];
-    for (let i = 0; i < page.ids.length; i += MGET_CHUNK) {
-      const ids = page.ids.slice(i, i + MGET_CHUNK);
-      chunks.push(this.redis.mget(ids.map((id) => this.keys.contact(id))).then((raws) =>
-        raws.flatMap((raw, k) => (raw === null ? [] : [decodeEntry(ids[k]!, raw).record]))));
-    }
+    for (let i = 0; i < page.ids.length; i += MGET_CHUNK) chunks.push(this.getMany(page.ids.slice(i, i + MGET_CHUNK)));
     const records = (await Promise.all(chunks)).flat();
     return { records, nextCursor: page.next ? encodeCursor(page.next) : null };
   }

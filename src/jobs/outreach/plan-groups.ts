@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutreachItem, OutreachKind } from '../../domain/outreach/outreach.ts';
-import { jobIdOf, type NotifyItem, type OutreachNotifyJobData, type OutreachSendJobData } from './job.ts';
+import { jobIdOf, packRecipients, type NotifyItem, type OutreachNotifyJobData, type OutreachSendJobData } from './job.ts';
 
 /** Recipients per add_msg_template call (WeCom's limit); a larger group becomes several sends. */
 export const MAX_RECIPIENTS = 10_000;
@@ -103,11 +103,7 @@ function firstOfEach(ids: readonly string[], occasions: readonly string[]): numb
 /** A send group's job data (claimedAt: the run's time), each recipient once. */
 export function sendJobData(group: PlanGroup, claimedAt: number): OutreachSendJobData {
   const { first } = group;
-  const keep = firstOfEach(group.ids, group.occasions);
-  const externalUserIds = keep.map((k) => group.ids[k]!);
-  const of = keep.map((k) => group.occasions[k]!);
-  const occasions = [...new Set(of)];
-  const packed = occasions.length <= 1 ? { externalUserIds, occasions } : { externalUserIds, occasions, occasionOf: of.map((o) => occasions.indexOf(o)) };
+  const packed = packRecipients(firstOfEach(group.ids, group.occasions).map((k) => ({ externalUserId: group.ids[k]!, occasionKey: group.occasions[k]! })));
   return { ...packed, kind: first.kind, rep: first.rep, tier: first.tier, text: first.text, label: first.label, claimedAt, notBefore: group.notBefore };
 }
 
